@@ -1,0 +1,224 @@
+/// The one deterministic discrete-event simulator every demo runs on (in the manner of
+/// TigerBeetle's VOPR): it owns the virtual clock, the only random generator, the network,
+/// every node's stable storage and the fault plan. `Node` is the protocol under test;
+/// `External` is whatever the demo's harness schedules for itself (client ticks, checks).
+///
+/// One call to `step()` takes the next event off the queue (by time, then by the order it was
+/// scheduled), hands it to the node or applies it, and reports what happened. The same seed,
+/// nodes and plan give the same sequence of steps, on any machine.
+public final class Simulator<Node: SimulatedNode, External> {
+    /// What one step did.
+    public enum Occurrence {
+        case delivered(from: NodeID, to: NodeID, Node.Message)
+        /// A message that reached the wire but not its destination.
+        case dropped(from: NodeID, to: NodeID, Node.Message, DropReason)
+        case timerFired(NodeID, Node.Timer)
+        case commandHandled(NodeID, Node.Command)
+        /// A command sent to a node that was down when it arrived.
+        case commandLost(NodeID, Node.Command)
+        case faultApplied(Fault)
+        case external(External)
+    }
+
+    public enum DropReason: String, Sendable {
+        case partitioned = "partition"
+        case destinationDown = "node down"
+    }
+
+    public struct Statistics: Equatable, Sendable {
+        public var events: UInt64 = 0
+        public var messagesSent: UInt64 = 0
+        public var messagesDelivered: UInt64 = 0
+        /// Lost on the wire, cut by a partition, or addressed to a node that was down.
+        public var messagesDropped: UInt64 = 0
+        public var messagesDuplicated: UInt64 = 0
+        public var crashes: UInt64 = 0
+        public var restarts: UInt64 = 0
+    }
+
+    enum Event {
+        case deliver(from: NodeID, to: NodeID, Node.Message)
+        case timer(NodeID, Node.Timer, generation: UInt64)
+        case command(NodeID, Node.Command)
+        case fault(Fault)
+        case external(External)
+    }
+
+    public let seed: UInt64
+    public let cluster: [NodeID]
+    public private(set) var now: SimTime = .zero
+    public private(set) var stats = Statistics()
+    public var network: NetworkConditions
+    public private(set) var partition: Partition?
+    /// Each node's live state; nil while it is crashed.
+    public private(set) var nodes: [Node?]
+    /// Each node's stable storage: the last value it persisted.
+    public private(set) var disks: [Node.Durable?]
+    /// What nodes reported during the last step, in the order they reported it.
+    public private(set) var outputs: [(node: NodeID, output: Node.Output)] = []
+
+    private var queue = EventQueue<Event>()
+    private var timerGenerations: [[Node.Timer: UInt64]]
+    private var nextGeneration: UInt64 = 0
+    private var context: NodeContext<Node>
+
+    /// Boots `nodeCount` nodes at time zero and schedules every fault of `faults`.
+    public init(seed: UInt64, nodeCount: Int, network: NetworkConditions = .reliable, faults: FaultPlan = .none) {
+        precondition(nodeCount > 0, "a cluster needs at least one node")
+        self.seed = seed
+        self.network = network
+        cluster = Array(0..<nodeCount)
+        nodes = Array(repeating: nil, count: nodeCount)
+        disks = Array(repeating: nil, count: nodeCount)
+        timerGenerations = Array(repeating: [:], count: nodeCount)
+        context = NodeContext(rng: SeededRNG(seed: seed))
+        for scheduled in faults.faults {
+            queue.push(.fault(scheduled.fault), at: scheduled.at)
+        }
+        for id in cluster { boot(id) }
+    }
+
+    // MARK: Driving the simulation
+
+    /// Processes the next event. Returns nil when nothing is left to do.
+    @discardableResult
+    public func step() -> Occurrence? {
+        while let entry = queue.pop() {
+            if let occurrence = process(entry) { return occurrence }
+        }
+        return nil
+    }
+
+    /// Handles one event; nil for a stale timer, which counts as no step at all.
+    private func process(_ entry: EventQueue<Event>.Entry) -> Occurrence? {
+        now = entry.time
+        stats.events += 1
+        outputs.removeAll(keepingCapacity: true)
+        switch entry.payload {
+        case let .deliver(from, to, message):
+            if let partition, !partition.allows(from, to) {
+                stats.messagesDropped += 1
+                return .dropped(from: from, to: to, message, .partitioned)
+            }
+            guard nodes[to] != nil else {
+                stats.messagesDropped += 1
+                return .dropped(from: from, to: to, message, .destinationDown)
+            }
+            stats.messagesDelivered += 1
+            dispatch(to) { node, context in node.receive(message, from: from, &context) }
+            return .delivered(from: from, to: to, message)
+        case let .timer(id, timer, generation):
+            // A timer that was replaced, cancelled, or set before a crash is stale.
+            guard nodes[id] != nil, timerGenerations[id][timer] == generation else { return nil }
+            timerGenerations[id][timer] = nil
+            dispatch(id) { node, context in node.fire(timer, &context) }
+            return .timerFired(id, timer)
+        case let .command(id, command):
+            guard nodes[id] != nil else { return .commandLost(id, command) }
+            dispatch(id) { node, context in node.handle(command, &context) }
+            return .commandHandled(id, command)
+        case let .fault(fault):
+            apply(fault)
+            return .faultApplied(fault)
+        case let .external(value):
+            return .external(value)
+        }
+    }
+
+    /// Runs every event due at or before `limit`, calling `observe` after each, then moves the
+    /// clock to `limit`. Stops early, returning false, when `observe` returns false.
+    @discardableResult
+    public func run(until limit: SimTime, observe: (Occurrence) -> Bool = { _ in true }) -> Bool {
+        while let next = queue.nextTime, next <= limit {
+            guard let occurrence = step() else { break }
+            if !observe(occurrence) { return false }
+        }
+        now = max(now, limit)
+        return true
+    }
+
+    /// The time of the next pending event, if any.
+    public var nextEventTime: SimTime? { queue.nextTime }
+
+    // MARK: Scheduling from outside
+
+    /// Delivers `command` to `node` after `delay`.
+    public func submit(_ command: Node.Command, to node: NodeID, after delay: SimDuration = .zero) {
+        queue.push(.command(node, command), at: now + delay)
+    }
+
+    /// Hands `value` back to the harness through `step()` after `delay`.
+    public func schedule(_ value: External, after delay: SimDuration) {
+        queue.push(.external(value), at: now + delay)
+    }
+
+    /// Applies `fault` after `delay` (zero: as the next event at this instant).
+    public func inject(_ fault: Fault, after delay: SimDuration = .zero) {
+        queue.push(.fault(fault), at: now + delay)
+    }
+
+    public func isUp(_ node: NodeID) -> Bool { nodes[node] != nil }
+
+    /// A generator for the harness's own choices, independent of the nodes' draws.
+    public func stream(_ purpose: UInt64) -> SeededRNG { SeededRNG(seed: seed).stream(purpose) }
+
+    // MARK: Internals
+
+    private func apply(_ fault: Fault) {
+        switch fault {
+        case .crash(let id):
+            guard nodes[id] != nil else { return }
+            nodes[id] = nil
+            timerGenerations[id].removeAll()
+            stats.crashes += 1
+        case .restart(let id):
+            guard nodes[id] == nil else { return }
+            stats.restarts += 1
+            boot(id)
+        case .partition(let newPartition):
+            partition = newPartition
+        case .heal:
+            partition = nil
+        case .network(let conditions):
+            network = conditions
+        }
+    }
+
+    private func boot(_ id: NodeID) {
+        nodes[id] = Node(id: id, cluster: cluster, durable: disks[id])
+        dispatch(id) { node, context in node.start(&context) }
+    }
+
+    /// Runs one handler of node `id` and applies its effects: storage first (durable before
+    /// anything leaves), then timers, then messages.
+    @inline(__always)
+    private func dispatch(_ id: NodeID, _ body: (inout Node, inout NodeContext<Node>) -> Void) {
+        context.reset(now: now, id: id)
+        body(&nodes[id]!, &context)
+        if let durable = context.persisted { disks[id] = durable }
+        for change in context.timerChanges {
+            if let delay = change.after {
+                nextGeneration += 1
+                timerGenerations[id][change.timer] = nextGeneration
+                queue.push(.timer(id, change.timer, generation: nextGeneration), at: now + delay)
+            } else {
+                timerGenerations[id][change.timer] = nil
+            }
+        }
+        for send in context.sends { transmit(send.message, from: id, to: send.to) }
+        for output in context.outputs { outputs.append((id, output)) }
+    }
+
+    private func transmit(_ message: Node.Message, from: NodeID, to: NodeID) {
+        stats.messagesSent += 1
+        if context.rng.chance(perMille: network.dropPerMille) {
+            stats.messagesDropped += 1
+            return
+        }
+        queue.push(.deliver(from: from, to: to, message), at: now + network.drawDelay(&context.rng))
+        if context.rng.chance(perMille: network.duplicatePerMille) {
+            stats.messagesDuplicated += 1
+            queue.push(.deliver(from: from, to: to, message), at: now + network.drawDelay(&context.rng))
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import DSAdvisorCLI
+
+DSAdvisorCommand.main()
