@@ -100,6 +100,8 @@ public enum CRDTsDemo {
         var convergedAt: SimTime?
         var bytesToConverge: Int
         var messagesToConverge: Int
+        /// Bytes per second shipped once converged and settled, when there is nothing new.
+        var idleBytesPerSecond: Int
         var updatesApplied: Int
         var updatesLost: Int
         var inflationChecks: Int
@@ -117,6 +119,8 @@ public enum CRDTsDemo {
             mode: P.shipsDeltas ? "delta groups" : "full state", violation: r.violation,
             beforeHeal: r.beforeHeal, final: r.final, convergedAt: r.convergedAt,
             bytesToConverge: r.bytesToConverge, messagesToConverge: r.messagesToConverge,
+            idleBytesPerSecond: r.convergedAt == nil ? 0
+                : r.bytesIdle * 1000 / Int((scenario.cooldown / 2).milliseconds),
             updatesApplied: r.updatesApplied, updatesLost: r.updatesLost, inflationChecks: r.inflationChecks,
             sent: r.stats?.messagesSent ?? 0, dropped: r.stats?.messagesDropped ?? 0,
             duplicated: r.stats?.messagesDuplicated ?? 0)

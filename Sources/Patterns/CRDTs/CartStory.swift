@@ -11,14 +11,23 @@ import Simulation
 /// observed and superseded. The converged cart must hold exactly the added (element, dot)
 /// pairs that no update superseded.
 ///
+/// The cart starts from the family's saved list of staples (one import of 40 items), so the
+/// state is large next to each change: the case delta shipping is made for.
+///
 /// Simplifications:
-/// - Background updates use their own catalogue, so that they never touch the scripted items
-///   and the story's point survives any seed.
+/// - Background updates use the staples, never the story's items, so that the story's point
+///   survives any seed. Values print the story's items and a count of the rest.
 struct CartStory: DemoStory {
     typealias Data = ORSet<String>
 
-    static let catalogue = ["apples", "bananas", "cheese", "coffee", "flour", "honey", "juice", "lemons",
-                            "oats", "pasta", "rice", "salt", "tea", "yogurt"]
+    static let staples = [
+        "apples", "bananas", "basil", "beans", "broccoli", "carrots", "cereal", "cheese", "chicken",
+        "chili", "cocoa", "coffee", "cream", "cucumber", "flour", "garlic", "ginger", "honey", "jam",
+        "juice", "lemons", "lentils", "mustard", "noodles", "oats", "olive oil", "onions", "pasta",
+        "pepper", "potatoes", "rice", "salt", "soap", "spinach", "sugar", "tea", "tofu", "tomatoes",
+        "vinegar", "yogurt",
+    ]
+    static let storyItems = ["bread", "butter", "eggs", "milk"]
 
     let title = "shopping cart (add-wins OR-Set): milk is removed on one side of a partition "
         + "and re-added on the other"
@@ -33,6 +42,7 @@ struct CartStory: DemoStory {
         let a = scenario.protagonistA
         let b = scenario.protagonistB
         return [
+            ScriptedUpdate(at: .zero + .milliseconds(20), a, .addAll(CartStory.staples)),
             ScriptedUpdate(at: .zero + .milliseconds(40), a, .add("milk")),
             ScriptedUpdate(at: .zero + .milliseconds(80), b, .add("eggs")),
             ScriptedUpdate(at: .zero + .milliseconds(120), a, .add("bread")),
@@ -44,21 +54,25 @@ struct CartStory: DemoStory {
     }
 
     func randomOperation(for replica: ReplicaID, state: Data, now: SimTime, rng: inout SeededRNG) -> Data.Operation {
-        let present = state.elements.filter { CartStory.catalogue.contains($0) }
+        let present = state.elements.filter { CartStory.staples.contains($0) }
         if let item = rng.pick(present), rng.chance(perMille: 400) { return .remove(item) }
-        return .add(rng.pick(CartStory.catalogue)!)
+        return .add(rng.pick(CartStory.staples)!)
     }
 
     func describe(_ operation: Data.Operation) -> String {
         switch operation {
         case .add(let item): "add \(item)"
+        case .addAll(let items): "import \(items.count) saved items"
         case .remove(let item): "remove \(item)"
         case .clear: "clear cart"
         }
     }
 
+    /// The story's items, then how many staples.
     func render(_ state: Data) -> String {
-        "{" + state.elements.joined(separator: ",") + "}"
+        let elements = state.elements
+        let shown = elements.filter { CartStory.storyItems.contains($0) }
+        return "{" + shown.joined(separator: ",") + "} +\(elements.count - shown.count) staples"
     }
 
     mutating func record(_ operation: Data.Operation, by replica: ReplicaID, delta: Data) {

@@ -31,6 +31,8 @@ final class ConvergenceRun<Story: DemoStory, Policy: ShippingPolicy> {
         var bytesToConverge = 0
         var messagesToConverge = 0
         var bytesTotal = 0
+        /// Bytes shipped in the second half of the cooldown, once acknowledgements settled.
+        var bytesIdle = 0
         var updatesApplied = 0
         var updatesLost = 0
         var inflationChecks = 0
@@ -123,6 +125,9 @@ final class ConvergenceRun<Story: DemoStory, Policy: ShippingPolicy> {
                             + story.render(sim.nodes[node]!.state) + " (delta \(delta.encodedSize) B)")
         case let .shipped(_, _, bytes):
             result.bytesTotal += bytes
+            if let converged = result.convergedAt, sim.now >= converged + scenario.cooldown / 2 {
+                result.bytesIdle += bytes
+            }
             if result.convergedAt == nil {
                 result.bytesToConverge += bytes
                 result.messagesToConverge += 1

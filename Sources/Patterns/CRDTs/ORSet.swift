@@ -31,6 +31,8 @@ public struct ORSet<Element: Comparable & Hashable & WireSized>: ReplicatedData,
 
     public enum Operation: Equatable {
         case add(Element)
+        /// Several adds at once (an import); one delta for all of them.
+        case addAll([Element])
         case remove(Element)
         case clear
     }
@@ -108,6 +110,8 @@ public struct ORSet<Element: Comparable & Hashable & WireSized>: ReplicatedData,
     public mutating func apply(_ operation: Operation, replica: ReplicaID) -> ORSet {
         switch operation {
         case .add(let element): add(element, replica: replica)
+        case .addAll(let elements):
+            elements.reduce(into: ORSet()) { delta, element in delta.merge(add(element, replica: replica)) }
         case .remove(let element): remove(element)
         case .clear: removeAll()
         }

@@ -17,9 +17,13 @@ import Simulation
 /// of a larger group, until acknowledged. The state and `c` are durable; `D` and the
 /// acknowledgement map are not, which only costs a full-state round after a restart.
 ///
+/// One refinement of Enes, Almeida, Baquero & Leitão 2019, "Efficient synchronization of
+/// state-based CRDTs", is applied: a delta is never sent back to the peer it came from (BP).
+///
 /// Simplifications:
 /// - Push-only gossip to one uniformly random peer per round; no digests, no Merkle trees,
-///   no "remove redundant state" refinements of Enes et al. 2019 (BP+RR).
+///   and no "remove redundant state" (RR) of Enes et al.: a received delta group is buffered
+///   whole, even where it overlaps what the replica had.
 /// - Membership is the fixed cluster of the simulator.
 public struct Replica<Data: ReplicatedData, Policy: ShippingPolicy>: SimulatedNode {
     public enum Message {
@@ -53,8 +57,9 @@ public struct Replica<Data: ReplicatedData, Policy: ShippingPolicy>: SimulatedNo
     public private(set) var state: Data
     /// Almeida's `c`: the sequence number of the next buffered delta.
     public private(set) var sequence: UInt64
-    /// Almeida's `D`: buffered deltas, consecutive sequence numbers ending at `sequence - 1`.
-    public private(set) var buffer: [(sequence: UInt64, delta: Data)] = []
+    /// Almeida's `D`: buffered deltas, consecutive sequence numbers ending at `sequence - 1`,
+    /// each with the peer it came from (nil: a local update).
+    public private(set) var buffer: [(sequence: UInt64, delta: Data, origin: NodeID?)] = []
     /// Almeida's `A`: per peer, the sequence number it has acknowledged.
     public private(set) var acknowledged: [UInt64]
 
@@ -73,7 +78,7 @@ public struct Replica<Data: ReplicatedData, Policy: ShippingPolicy>: SimulatedNo
     public mutating func handle(_ command: Command, _ context: inout NodeContext<Self>) {
         guard case .update(let operation) = command else { return }
         let delta = state.apply(operation, replica: id)
-        buffer(delta)
+        buffer(delta, from: nil)
         context.persist(Durable(state: state, sequence: sequence))
         context.output(.applied(operation, delta: delta))
     }
@@ -86,7 +91,7 @@ public struct Replica<Data: ReplicatedData, Policy: ShippingPolicy>: SimulatedNo
             let inflated = merged != state
             if inflated {
                 state = merged
-                buffer(payload)
+                buffer(payload, from: sender)
                 context.persist(Durable(state: state, sequence: sequence))
             }
             context.output(.merged(from: sender, kind: kind, bytes: Self.size(of: message), inflated: inflated))
@@ -123,13 +128,14 @@ public struct Replica<Data: ReplicatedData, Policy: ShippingPolicy>: SimulatedNo
         guard let first = buffer.first, first.sequence <= from else {
             return .state(state, upTo: sequence)
         }
+        // Avoid back-propagation (Enes et al. 2019, §4.1): the peer a delta came from has it.
         var group = Data()
-        for entry in buffer where entry.sequence >= from { group.merge(entry.delta) }
+        for entry in buffer where entry.sequence >= from && entry.origin != peer { group.merge(entry.delta) }
         return .deltaGroup(group, upTo: sequence)
     }
 
-    private mutating func buffer(_ delta: Data) {
-        if Policy.shipsDeltas { buffer.append((sequence, delta)) }
+    private mutating func buffer(_ delta: Data, from origin: NodeID?) {
+        if Policy.shipsDeltas { buffer.append((sequence, delta, origin)) }
         sequence += 1
     }
 

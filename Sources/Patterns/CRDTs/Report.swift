@@ -27,9 +27,10 @@ struct Report<S: DemoStory> {
                        rows: main.final.enumerated().map { row($0.offset, $0.element, side: false) })
         let runs = options.deltas ? [main, other] : [other, main]
         timeline.table("Shipped until convergence (same seed, faults and update schedule)",
-                       columns: ["mode", "messages", "bytes", "converged"],
+                       columns: ["mode", "messages", "bytes", "converged", "idle B/s"],
                        rows: runs.map { [.string($0.mode), JSONValue($0.messagesToConverge),
-                                         JSONValue($0.bytesToConverge), .string(convergence($0))] })
+                                         JSONValue($0.bytesToConverge), .string(convergence($0)),
+                                         JSONValue($0.idleBytesPerSecond)] })
         if main.violation == nil, let converged = main.final.first {
             timeline.section("What the converged state shows")
             for line in story.epilogue(converged, scenario: scenario) { timeline.note(line) }
@@ -67,7 +68,8 @@ struct Report<S: DemoStory> {
             ("converged", .string(main.convergedAt.map { "yes, \($0 - scenario.healAt) after healing" } ?? "no")),
             ("bytes (delta)", .string("\(delta.bytesToConverge) B in \(delta.messagesToConverge) messages")),
             ("bytes (full)", .string("\(full.bytesToConverge) B in \(full.messagesToConverge) messages")),
-            ("full/delta", .string("\(rounded)x")),
+            ("full/delta", .string("\(rounded)x to converge; idle gossip \(full.idleBytesPerSecond) B/s full, "
+                                   + "\(delta.idleBytesPerSecond) B/s delta")),
             ("network", .string("\(main.sent) sent, \(main.dropped) dropped, \(main.duplicated) duplicated")),
             ("checks", .string("\(main.inflationChecks) inflation checks (old ⊔ new = new), oracle on every "
                                + "change, convergence by heal+\((scenario.deadline - scenario.healAt).milliseconds)ms")),

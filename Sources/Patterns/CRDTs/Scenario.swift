@@ -21,7 +21,8 @@ public struct Scenario: Sendable {
     public let healAt: SimTime
     /// Liveness bound: every replica must hold the same state by then.
     public let deadline: SimTime
-    /// How long the run continues after convergence (to show that it stays converged).
+    /// How long the run continues after convergence: it must stay converged, and what gossip
+    /// costs when there is nothing new to say is measured in its second half.
     public let cooldown: SimDuration
     public let network: NetworkConditions
     public let faults: FaultPlan
@@ -46,7 +47,7 @@ public struct Scenario: Sendable {
         restartAt = crashAt + SimDuration.random(in: .milliseconds(150), .milliseconds(350), using: &rng)
         healAt = partitionAt + .milliseconds(1000)
         deadline = healAt + .seconds(5)
-        cooldown = .milliseconds(200)
+        cooldown = .milliseconds(1000)
         network = .unreliable
 
         var plan: [ScheduledFault] = [
