@@ -88,6 +88,34 @@ public struct ORSet<Element: Comparable & Hashable & WireSized>: ReplicatedData,
         return ORSet(store: [tagged], context: CausalContext(dots: superseded + [dot]))
     }
 
+    /// Adds every element of `elements` at once, in one linear pass over the store; the delta
+    /// is the join of the single adds' deltas.
+    @discardableResult
+    public mutating func addAll(_ elements: [Element], replica: ReplicaID) -> ORSet {
+        var unique: [Element] = []
+        for element in elements.sorted() where unique.last != element { unique.append(element) }
+        var fresh: [Tagged] = []
+        fresh.reserveCapacity(unique.count)
+        for element in unique {
+            let dot = context.nextDot(for: replica)
+            context.insert(dot)
+            fresh.append(Tagged(element: element, dot: dot))
+        }
+        var kept: [Tagged] = []
+        var superseded: [Dot] = []
+        var next = 0
+        for tagged in store {
+            while next < unique.count && unique[next] < tagged.element { next += 1 }
+            if next < unique.count && unique[next] == tagged.element {
+                superseded.append(tagged.dot)
+            } else {
+                kept.append(tagged)
+            }
+        }
+        store = sortedUnion(kept, fresh)
+        return ORSet(store: fresh, context: CausalContext(dots: superseded + fresh.map(\.dot)))
+    }
+
     /// Removes `element` as far as this replica has observed it. Delta: no elements, and a
     /// context holding the removed dots.
     @discardableResult
@@ -110,8 +138,7 @@ public struct ORSet<Element: Comparable & Hashable & WireSized>: ReplicatedData,
     public mutating func apply(_ operation: Operation, replica: ReplicaID) -> ORSet {
         switch operation {
         case .add(let element): add(element, replica: replica)
-        case .addAll(let elements):
-            elements.reduce(into: ORSet()) { delta, element in delta.merge(add(element, replica: replica)) }
+        case .addAll(let elements): addAll(elements, replica: replica)
         case .remove(let element): remove(element)
         case .clear: removeAll()
         }

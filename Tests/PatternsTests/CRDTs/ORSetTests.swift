@@ -119,3 +119,24 @@ import Testing
     merged.merge(c)
     #expect(!merged.contains(3_000))
 }
+
+@Test func orSetAddAllEqualsOneAddAtATime() {
+    var rng = SeededRNG(seed: 8)
+    for _ in 0..<200 {
+        var base = ORSet<Int>()
+        for _ in 0..<Int(rng.below(6)) { base.add(Int(rng.below(10)), replica: Int(rng.below(2))) }
+        let batch = (0..<Int(rng.below(8))).map { _ in Int(rng.below(10)) }
+        var bulk = base
+        let bulkDelta = bulk.addAll(batch, replica: 1)
+        var single = base
+        var singleDelta = ORSet<Int>()
+        var seen: [Int] = []
+        for element in batch.sorted() where seen.last != element {
+            seen.append(element)
+            singleDelta.merge(single.add(element, replica: 1))
+        }
+        #expect(bulk == single)
+        #expect(bulkDelta == singleDelta)
+        #expect(base.merging(bulkDelta) == bulk)
+    }
+}
