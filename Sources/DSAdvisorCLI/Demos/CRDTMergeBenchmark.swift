@@ -13,7 +13,7 @@ enum MergeBenchmark {
         var b = ORSet<Int>()
         for element in 0..<size { a.add(element, replica: 0) }
         for element in (size / 2)..<(size + size / 2) { b.add(element, replica: 1) }
-        report("disjoint histories, 100k + 100k elements", a, b)
+        report("100k + 100k elements, independent adds", a, b)
 
         // A shared history of 100,000 elements, then 1,000 concurrent adds and removes on each
         // side: the everyday case of anti-entropy after a partition.
@@ -22,13 +22,13 @@ enum MergeBenchmark {
         var d = c
         for element in stride(from: 0, to: 2_000, by: 2) { c.remove(element); c.add(size * 2 + element, replica: 0) }
         for element in stride(from: 1, to: 2_001, by: 2) { d.remove(element); d.add(size * 3 + element, replica: 1) }
-        report("shared history, 150k elements, 1k concurrent updates each", c, d)
+        report("shared history of 150k elements, then 1k concurrent updates each", c, d)
 
         var e = ORSet<String>()
         var f = ORSet<String>()
         for element in 0..<size { e.add("item-\(element)", replica: 0) }
         for element in (size / 2)..<(size + size / 2) { f.add("item-\(element)", replica: 1) }
-        report("string elements, 100k + 100k", e, f)
+        report("100k + 100k string elements, independent adds", e, f)
     }
 
     static func report<E>(_ label: String, _ a: ORSet<E>, _ b: ORSet<E>) {

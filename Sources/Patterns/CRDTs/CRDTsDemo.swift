@@ -53,11 +53,13 @@ public enum CRDTsDemo {
         timeline.section("Timeline")
         let main: Outcome<S.Data>
         let other: Outcome<S.Data>
+        // A quiet run prints no events: skip rendering values for them.
+        let events = timeline.quiet ? nil : timeline
         if options.deltas {
-            main = simulate(story, DeltaShipping.self, scenario, updates, options.seed, timeline)
+            main = simulate(story, DeltaShipping.self, scenario, updates, options.seed, events)
             other = simulate(story, FullStateShipping.self, scenario, updates, options.seed, nil)
         } else {
-            main = simulate(story, FullStateShipping.self, scenario, updates, options.seed, timeline)
+            main = simulate(story, FullStateShipping.self, scenario, updates, options.seed, events)
             other = simulate(story, DeltaShipping.self, scenario, updates, options.seed, nil)
         }
         let report = Report(story: story, scenario: scenario, options: options, timeline: timeline)

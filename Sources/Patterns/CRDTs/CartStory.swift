@@ -33,8 +33,9 @@ struct CartStory: DemoStory {
         + "and re-added on the other"
     let defaultUpdates = 12
 
-    /// Every add's (element, dot).
+    /// Every add's (element, dot), in order, and the same as a set for lookups.
     private var added: [ORSet<String>.Tagged] = []
+    private var known: Set<DotKey> = []
     /// Every dot some update observed and superseded (sorted, deduplicated at check time).
     private var superseded: [Dot] = []
 
@@ -77,12 +78,12 @@ struct CartStory: DemoStory {
 
     mutating func record(_ operation: Data.Operation, by replica: ReplicaID, delta: Data) {
         added += delta.store
+        for tagged in delta.store { known.insert(DotKey(tagged.element, tagged.dot)) }
         let minted = Set(delta.store.map(\.dot))
         for dot in allDots(of: delta.context) where !minted.contains(dot) { superseded.append(dot) }
     }
 
     func checkState(_ state: Data) -> String? {
-        let known = Set(added.map { DotKey($0.element, $0.dot) })
         for tagged in state.store {
             guard known.contains(DotKey(tagged.element, tagged.dot)) else {
                 return "holds \(tagged.element) tagged \(tagged.dot), which no add produced"

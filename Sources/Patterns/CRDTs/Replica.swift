@@ -129,9 +129,26 @@ public struct Replica<Data: ReplicatedData, Policy: ShippingPolicy>: SimulatedNo
             return .state(state, upTo: sequence)
         }
         // Avoid back-propagation (Enes et al. 2019, §4.1): the peer a delta came from has it.
-        var group = Data()
-        for entry in buffer where entry.sequence >= from && entry.origin != peer { group.merge(entry.delta) }
-        return .deltaGroup(group, upTo: sequence)
+        let parts = buffer.filter { $0.sequence >= from && $0.origin != peer }.map(\.delta)
+        return .deltaGroup(Self.join(parts), upTo: sequence)
+    }
+
+    /// The join of `parts`, pairwise like a merge sort: joining many small deltas one by one
+    /// into a growing group would copy the group once per delta.
+    static func join(_ parts: [Data]) -> Data {
+        var level = parts
+        while level.count > 1 {
+            var next: [Data] = []
+            next.reserveCapacity((level.count + 1) / 2)
+            var index = 0
+            while index + 1 < level.count {
+                next.append(level[index].merging(level[index + 1]))
+                index += 2
+            }
+            if index < level.count { next.append(level[index]) }
+            level = next
+        }
+        return level.first ?? Data()
     }
 
     private mutating func buffer(_ delta: Data, from origin: NodeID?) {
