@@ -209,7 +209,8 @@ final class ConvergenceRun<Story: DemoStory, Policy: ShippingPolicy> {
             let state = sim.nodes[node].map { story.render($0.state) } ?? "-"
             timeline?.event(sim.now, node: node, "restart", "restarted from disk: \(state)")
         case .network(let conditions):
-            timeline?.event(sim.now, "network", "drop \(conditions.dropPerMille)‰, duplicate "
+            let what = conditions == scenario.network ? "back to baseline" : "heavy loss"
+            timeline?.event(sim.now, "network", "\(what): drop \(conditions.dropPerMille)‰, duplicate "
                             + "\(conditions.duplicatePerMille)‰, delay up to \(conditions.delayMax)")
         }
     }
