@@ -156,15 +156,18 @@ public struct ORSet<Element: Comparable & Hashable & WireSized>: ReplicatedData,
         while i < mine.count && j < theirs.count {
             let a = mine[i]
             let b = theirs[j]
-            if a < b {
+            // Elements compared once each way (a string comparison is the costly part).
+            let aLess = a.element < b.element
+            let sameElement = !aLess && !(b.element < a.element)
+            if aLess || (sameElement && a.dot < b.dot) {
                 if !other.context.contains(a.dot) { out.append(a) }
                 i += 1
-            } else if b < a {
-                if !context.contains(b.dot) { out.append(b) }
-                j += 1
-            } else {
+            } else if sameElement && a.dot == b.dot {
                 out.append(a)
                 i += 1
+                j += 1
+            } else {
+                if !context.contains(b.dot) { out.append(b) }
                 j += 1
             }
         }
