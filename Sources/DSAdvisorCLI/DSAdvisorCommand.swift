@@ -6,7 +6,10 @@ public struct DSAdvisorCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dsadvisor",
         abstract: "Choose distributed-systems patterns, with reasons, and watch them run.",
-        subcommands: [DemoCommand.self, CheckCommand.self]
+        subcommands: [
+            RecommendCommand.self,
+            DemoCommand.self, CheckCommand.self,
+        ]
     )
 
     public init() {}
