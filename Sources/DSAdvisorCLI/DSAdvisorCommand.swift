@@ -7,7 +7,8 @@ public struct DSAdvisorCommand: ParsableCommand {
         commandName: "dsadvisor",
         abstract: "Choose distributed-systems patterns, with reasons, and watch them run.",
         subcommands: [
-            RecommendCommand.self,
+            RecommendCommand.self, AskCommand.self, PatternsCommand.self, ShowCommand.self,
+            CompareCommand.self, TreeCommand.self, ValidateCommand.self,
             DemoCommand.self, CheckCommand.self,
         ]
     )

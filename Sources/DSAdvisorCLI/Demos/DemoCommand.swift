@@ -1,4 +1,5 @@
 import ArgumentParser
+import DSAdvisorCore
 import Simulation
 
 /// `dsadvisor demo NAME`: each registered demo is a subcommand with its own options.
@@ -13,20 +14,46 @@ struct DemoCommand: ParsableCommand {
         subcommands: DemoRegistry.commands
     )
 
-    @Flag(name: .long, help: "List every demo.")
+    @Flag(name: .long, help: "List every catalog pattern with its demo and whether it is built.")
     var list = false
 
     @Argument(help: "The demo to run (see --list).")
     var name: String?
 
     func run() throws {
-        if list || name == nil {
-            for command in DemoRegistry.commands {
-                print(command.demoID.padding(20) + command.configuration.abstract)
+        try reportingErrors {
+            let base = KnowledgeBase.embedded
+            if list || name == nil {
+                Console.out(DemoCommand.listing(base: base))
+                return
             }
-            return
+            let name = name ?? ""
+            // Registered demos are subcommands and never get here: the name is unbuilt or unknown.
+            if let pattern = base.patterns.first(where: { $0.demo == name || $0.id == name }) {
+                guard let demo = pattern.demo else {
+                    throw AdvisorError(.unavailable, "pattern '\(pattern.id)' has no demo")
+                }
+                throw AdvisorError(.unavailable, "the demo '\(demo)' (\(pattern.name)) is not built yet")
+            }
+            let known = DemoRegistry.commands.map { $0.demoID } + base.patterns.compactMap(\.demo)
+            throw AdvisorError(.usage, "unknown demo '\(name)'\(Suggest.hint(name, among: known)) (see 'dsadvisor demo --list')")
         }
-        throw ValidationError("unknown demo '\(name ?? "")'")
+    }
+
+    /// Every catalog pattern with its demo and whether this binary has it, then any
+    /// registered demo the catalog does not name.
+    static func listing(base: KnowledgeBase) -> String {
+        let built = DemoLauncher.builtDemos
+        var out = ""
+        for pattern in base.patterns {
+            let demo = pattern.demo ?? "-"
+            let status = pattern.demo.map { built.contains($0) ? "built" : "not built yet" } ?? "no demo"
+            out += pattern.id.padding(24) + demo.padding(24) + status.padding(15) + pattern.name + "\n"
+        }
+        for command in DemoRegistry.commands where !base.patterns.contains(where: { $0.demo == command.demoID }) {
+            out += "-".padding(24) + command.demoID.padding(24) + "built".padding(15) + command.configuration.abstract + "\n"
+        }
+        return out
     }
 }
 
