@@ -20,7 +20,7 @@ public enum KnowledgeBaseLoader {
     public static func check(_ files: [SourceFile]) -> (KnowledgeBase?, [Diagnostic]) {
         var base = KnowledgeBase()
         var diagnostics: [Diagnostic] = []
-        var conditionMarks: [(fact: String, value: String?, location: SourceLocation?)] = []
+        var conditionMarks: [(fact: String, value: String?, location: SourceLocation?, factLocation: SourceLocation?)] = []
         var answerMarks: [(String, String, SourceLocation?)] = []
         var effectMarks: [(String, SourceLocation?)] = []
         var parsedAll = true
@@ -53,8 +53,16 @@ public enum KnowledgeBaseLoader {
             diagnostics += duplicates(question.choices.map { ($0.id, question.location) },
                                       what: "option of question '\(question.id)'")
         }
-        for (fact, value, location) in conditionMarks {
-            diagnostics += reference(fact, value, at: location, in: base)
+        var unknownFacts: Set<String> = []
+        for (fact, value, location, factLocation) in conditionMarks {
+            if base.question(fact) == nil {
+                // One report per place the unknown question is named.
+                if unknownFacts.insert("\(fact)@\(factLocation?.description ?? "")").inserted {
+                    diagnostics += reference(fact, nil, at: factLocation, in: base)
+                }
+            } else {
+                diagnostics += reference(fact, value, at: location, in: base)
+            }
         }
         for (fact, value, location) in answerMarks {
             diagnostics += reference(fact, value, at: location, in: base)

@@ -221,7 +221,7 @@ struct KnowledgeBaseParser {
     /// Where each example answer was written, for the cross-reference check.
     var answerMarks: [(String, String, SourceLocation?)] = []
     /// Where each condition fact was written, for the cross-reference check.
-    var conditionMarks: [(fact: String, value: String?, location: SourceLocation?)] = []
+    var conditionMarks: [(fact: String, value: String?, location: SourceLocation?, factLocation: SourceLocation?)] = []
 
     mutating func parseRule(_ node: Node) {
         let f = fields(node, what: "rule", allowed: ["id", "when", "effects"])
@@ -288,7 +288,7 @@ struct KnowledgeBaseParser {
             let location = document.location(f["fact"])
             if let value = f["is"], keys.count == 2 {
                 guard let text = value.text else { error(value, "\(what): 'is' must be an option id"); return nil }
-                conditionMarks.append((fact, text, document.location(value)))
+                conditionMarks.append((fact, text, document.location(value), location))
                 return .equals(fact: fact, value: text)
             }
             if let value = f["in"], keys.count == 2 {
@@ -299,7 +299,7 @@ struct KnowledgeBaseParser {
                 var values: [String] = []
                 for item in sequence {
                     guard let text = item.text else { error(item, "\(what): 'in' holds option ids"); continue }
-                    conditionMarks.append((fact, text, document.location(item)))
+                    conditionMarks.append((fact, text, document.location(item), location))
                     values.append(text)
                 }
                 return .oneOf(fact: fact, values: values)
@@ -309,7 +309,7 @@ struct KnowledgeBaseParser {
                     error(value, "\(what): 'answered' must be true or false")
                     return nil
                 }
-                conditionMarks.append((fact, nil, location))
+                conditionMarks.append((fact, nil, location, location))
                 return .answered(fact: fact, text == "true")
             }
             error(node, "\(what): a fact needs exactly one of 'is', 'in' or 'answered'")

@@ -12,6 +12,12 @@ public struct YAMLDocument {
 
     public init(_ source: SourceFile) throws(AdvisorError) {
         file = source.name
+        if let hit = AliasScanner.firstAnchorOrAlias(in: source.text) {
+            throw AdvisorError(.data, "", diagnostics: [
+                Diagnostic(SourceLocation(file: source.name, line: hit.line, column: hit.column),
+                           "anchors and aliases are not allowed (found '\(hit.token)')"),
+            ])
+        }
         let composed: Node?
         do {
             composed = try Yams.compose(yaml: source.text)
@@ -33,8 +39,8 @@ public struct YAMLDocument {
         return SourceLocation(file: file, line: mark.line, column: mark.column)
     }
 
-    /// Depth-first walk that stops at the first anchor, so an alias bomb is refused before
-    /// its expansion is ever visited.
+    /// Depth-first walk with a node budget: a second line of defence should an alias slip
+    /// past `AliasScanner` (Yams drops anchors after composing, so they are checked too).
     private func check(_ node: Node, count: inout Int) throws(AdvisorError) {
         count += 1
         if count > YAMLDocument.nodeCountMax {

@@ -82,7 +82,7 @@ struct CompareCommand: ParsableCommand {
             let base = try global.knowledgeBase()
             var patterns: [Pattern] = []
             for id in ids { patterns.append(try findPattern(id, in: base)) }
-            Console.out(CatalogRenderer(base: base, style: global.style).compare(patterns) + "\n")
+            Console.out(CatalogRenderer(base: base, style: global.style).compare(patterns))
         }
     }
 }
