@@ -70,11 +70,16 @@ public struct Advisor: Sendable {
     }
 
     func rank(outcomes: [RuleOutcome], priorities: [String]) -> [RankedPattern] {
+        rank(fired: outcomes.map(\.fired), priorities: priorities)
+    }
+
+    /// Ranks with `fired[i]` telling whether `base.rules[i]` holds; ties keep catalog order.
+    func rank(fired: [Bool], priorities: [String]) -> [RankedPattern] {
         var contributions: [String: [Contribution]] = [:]
-        for outcome in outcomes where outcome.fired {
-            for effect in outcome.rule.effects {
+        for (rule, didFire) in zip(base.rules, fired) where didFire {
+            for effect in rule.effects {
                 contributions[effect.pattern, default: []].append(
-                    Contribution(source: outcome.rule.id, score: effect.score, reason: effect.reason))
+                    Contribution(source: rule.id, score: effect.score, reason: effect.reason))
             }
         }
         let ranked = base.patterns.enumerated().map { index, pattern in
@@ -83,6 +88,21 @@ public struct Advisor: Sendable {
             return (index, RankedPattern(pattern: pattern, score: mine.reduce(0) { $0 + $1.score }, contributions: mine))
         }
         return ranked.sorted { a, b in a.1.score != b.1.score ? a.1.score > b.1.score : a.0 < b.0 }.map(\.1)
+    }
+
+    /// The leader's id only: scores without reasons, for the what-if questions.
+    func leader(fired: [Bool], priorities: [String]) -> String? {
+        var scores: [String: Int] = [:]
+        for (rule, didFire) in zip(base.rules, fired) where didFire {
+            for effect in rule.effects { scores[effect.pattern, default: 0] += effect.score }
+        }
+        var best: (id: String, score: Int)?
+        for pattern in base.patterns {
+            let score = (scores[pattern.id] ?? 0)
+                + Advisor.priorityContributions(pattern.performance, priorities: priorities).reduce(0) { $0 + $1.score }
+            if best == nil || score > best!.score { best = (pattern.id, score) }
+        }
+        return best?.id
     }
 
     /// `--prioritize`: the first characteristic weighs most. Each weighs its level in the
@@ -110,14 +130,19 @@ public struct Advisor: Sendable {
     }
 
     /// Unanswered questions that would be asked and for which some answer changes the leader.
+    /// Only the rules that mention a question are re-evaluated for its options.
     func sharpeningQuestions(_ answers: [String: String], leader: String?, priorities: [String]) -> [Question] {
-        base.questions.filter { question in
+        let fired = base.rules.map { $0.when.holds(for: answers) }
+        return base.questions.filter { question in
             guard answers[question.id] == nil, isAsked(question, given: answers) else { return false }
+            let touched = base.rules.indices.filter { base.rules[$0].when.facts.contains(question.id) }
+            guard !touched.isEmpty else { return false }
             return question.choices.contains { choice in
                 var more = answers
                 more[question.id] = choice.id
-                let outcomes = base.rules.map { RuleOutcome(rule: $0, verdict: $0.when.evaluate(more)) }
-                return rank(outcomes: outcomes, priorities: priorities).first?.pattern.id != leader
+                var whatIf = fired
+                for i in touched { whatIf[i] = base.rules[i].when.holds(for: more) }
+                return self.leader(fired: whatIf, priorities: priorities) != leader
             }
         }
     }
