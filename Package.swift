@@ -30,6 +30,7 @@ let package = Package(
     products: [
         .executable(name: "dsadvisor", targets: ["dsadvisor"]),
         .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "DSAdvisorCore", targets: ["DSAdvisorCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,10 +39,19 @@ let package = Package(
     targets: [
         .target(name: "Simulation"),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        // The knowledge-base model and its YAML loader, shared by the build-time generator
+        // (which embeds trees/ as Swift literals) and by the engine (for --tree).
+        .target(name: "KnowledgeBase", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .executableTarget(name: "GenerateKnowledgeBase", dependencies: ["KnowledgeBase"]),
+        .plugin(name: "EmbedKnowledgeBase", capability: .buildTool(), dependencies: ["GenerateKnowledgeBase"]),
+        .target(name: "DSAdvisorCore", dependencies: ["KnowledgeBase"], plugins: ["EmbedKnowledgeBase"]),
+        .testTarget(name: "DSAdvisorCoreTests", dependencies: ["DSAdvisorCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["DSAdvisorCLI"], exclude: ["Golden"]),
         .target(
             name: "DSAdvisorCLI",
             dependencies: [
                 "Simulation",
+                "DSAdvisorCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ] + patterns.map { .target(name: $0.name) }
         ),

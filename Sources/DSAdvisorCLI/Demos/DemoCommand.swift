@@ -1,4 +1,5 @@
 import ArgumentParser
+import DSAdvisorCore
 import Simulation
 
 /// `dsadvisor demo NAME`: each registered demo is a subcommand with its own options.
@@ -13,15 +14,55 @@ struct DemoCommand: ParsableCommand {
         subcommands: DemoRegistry.commands
     )
 
-    @Flag(name: .long, help: "List every demo.")
+    @Flag(name: .long, help: "List every catalog pattern with its demo and whether it is built.")
     var list = false
+
+    @Flag(name: .long, help: "With --list: print only the ids of the built demos, one per line.")
+    var ids = false
 
     // No positional argument here: ArgumentParser would bind the demo's name to it instead of
     // dispatching to the subcommand of that name.
     func run() throws {
-        for command in DemoRegistry.commands {
-            print(command.demoID.padding(20) + command.configuration.abstract)
+        try reportingErrors {
+            let base = KnowledgeBase.embedded
+            Console.out(ids ? DemoLauncher.builtDemos.sorted().joined(separator: "\n") + "\n"
+                            : DemoCommand.listing(base: base))
         }
+    }
+
+    /// `dsadvisor demo NAME` where NAME is not a registered demo. ArgumentParser binds a
+    /// positional argument before it looks for a subcommand, so `demo` cannot declare one; the
+    /// entry point asks this first. Returns the error to report, or nil to let parsing proceed.
+    static func unregisteredDemoError(in arguments: [String]) -> AdvisorError? {
+        guard let demoIndex = arguments.firstIndex(of: "demo"), demoIndex + 1 < arguments.count,
+              arguments[..<demoIndex].allSatisfy({ $0.hasPrefix("-") }) else { return nil }
+        let name = arguments[demoIndex + 1]
+        guard !name.hasPrefix("-"), DemoRegistry.command(for: name) == nil else { return nil }
+        let base = KnowledgeBase.embedded
+        if let pattern = base.patterns.first(where: { $0.demo == name || $0.id == name }) {
+            guard let demo = pattern.demo else {
+                return AdvisorError(.unavailable, "pattern '\(pattern.id)' has no demo")
+            }
+            return AdvisorError(.unavailable, "the demo '\(demo)' (\(pattern.name)) is not built yet")
+        }
+        let known = DemoRegistry.commands.map { $0.demoID } + base.patterns.compactMap(\.demo)
+        return AdvisorError(.usage, "unknown demo '\(name)'\(Suggest.hint(name, among: known)) (see 'dsadvisor demo --list')")
+    }
+
+    /// Every catalog pattern with its demo and whether this binary has it, then any
+    /// registered demo the catalog does not name.
+    static func listing(base: KnowledgeBase) -> String {
+        let built = DemoLauncher.builtDemos
+        var out = ""
+        for pattern in base.patterns {
+            let demo = pattern.demo ?? "-"
+            let status = pattern.demo.map { built.contains($0) ? "built" : "not built yet" } ?? "no demo"
+            out += pattern.id.padding(24) + demo.padding(24) + status.padding(15) + pattern.name + "\n"
+        }
+        for command in DemoRegistry.commands where !base.patterns.contains(where: { $0.demo == command.demoID }) {
+            out += "-".padding(24) + command.demoID.padding(24) + "built".padding(15) + command.configuration.abstract + "\n"
+        }
+        return out
     }
 }
 

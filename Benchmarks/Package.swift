@@ -1,0 +1,29 @@
+// swift-tools-version: 6.0
+import Foundation
+import PackageDescription
+
+/// A path dependency is named after its folder, which differs between clones.
+let mainPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().lastPathComponent.lowercased()
+
+// Benchmarks live outside the main package so they never slow its build.
+//   swift run -c release engine-benchmark        (in-process: load + evaluate the rules)
+//   hello: the Foundation hello-world that `dsadvisor` is timed against (see BENCHMARKS.md)
+let package = Package(
+    name: "dsadvisor-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/google/swift-benchmark", from: "0.1.2"),
+    ],
+    targets: [
+        .executableTarget(name: "hello"),
+        .executableTarget(
+            name: "engine-benchmark",
+            dependencies: [
+                .product(name: "DSAdvisorCore", package: mainPackage),
+                .product(name: "Benchmark", package: "swift-benchmark"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,29 @@
+import ArgumentParser
+import DSAdvisorCore
+import Simulation
+
+/// Runs a catalog pattern's demo from the advisor commands (`recommend --demo`, `ask`).
+enum DemoLauncher {
+    static var builtDemos: Set<String> { Set(DemoRegistry.commands.map { $0.demoID }) }
+
+    /// Runs the demo with its default options. A catalog demo that is not registered yet is
+    /// EX_UNAVAILABLE (69); a broken invariant is EX_SOFTWARE (70), as for `dsadvisor demo`.
+    static func run(_ pattern: Pattern) throws {
+        guard let id = pattern.demo else {
+            throw AdvisorError(.unavailable, "pattern '\(pattern.id)' has no demo")
+        }
+        guard let type = DemoRegistry.command(for: id) else {
+            throw AdvisorError(.unavailable, "the demo '\(id)' of pattern '\(pattern.id)' is not built yet")
+        }
+        let parsed = try type.parseAsRoot([])
+        guard let runner = parsed as? any DemoRunner else {
+            throw AdvisorError(.software, "demo '\(id)' is not a demo command")
+        }
+        let timeline = Timeline(format: runner.common.format, quiet: runner.common.quiet) { Console.out($0 + "\n") }
+        let outcome = try runner.runDemo(on: timeline)
+        if let violation = outcome.violation {
+            timeline.violation(violation, replay: "dsadvisor demo \(id) --seed \(violation.seed)")
+            throw ExitCode(70)
+        }
+    }
+}
