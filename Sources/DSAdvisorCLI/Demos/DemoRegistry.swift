@@ -5,6 +5,7 @@ import ArgumentParser
 enum DemoRegistry {
     static let commands: [any DemoRunner.Type] = [
         CircuitBreakerDemoCommand.self,
+        DistributedLockDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
