@@ -6,6 +6,7 @@ enum DemoRegistry {
     static let commands: [any DemoRunner.Type] = [
         CircuitBreakerDemoCommand.self,
         DistributedLockDemoCommand.self,
+        MessageQueueDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
