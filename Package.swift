@@ -9,6 +9,7 @@ let patterns: [(name: String, dependsOn: [String])] = [
     ("CircuitBreaker", []),
     ("DistributedLock", []),
     ("MessageQueue", []),
+    ("PubSub", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

@@ -7,6 +7,7 @@ enum DemoRegistry {
         CircuitBreakerDemoCommand.self,
         DistributedLockDemoCommand.self,
         MessageQueueDemoCommand.self,
+        PubSubDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
