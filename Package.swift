@@ -7,6 +7,10 @@ import PackageDescription
 /// clock. Adding a pattern means one line in this table.
 let patterns: [(name: String, dependsOn: [String])] = [
     ("CRDTs", []),
+    ("CircuitBreaker", []),
+    ("DistributedLock", []),
+    ("MessageQueue", []),
+    ("PubSub", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

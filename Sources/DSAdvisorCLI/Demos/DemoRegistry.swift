@@ -5,6 +5,10 @@ import ArgumentParser
 enum DemoRegistry {
     static let commands: [any DemoRunner.Type] = [
         CRDTDemoCommand.self,
+        CircuitBreakerDemoCommand.self,
+        DistributedLockDemoCommand.self,
+        MessageQueueDemoCommand.self,
+        PubSubDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {

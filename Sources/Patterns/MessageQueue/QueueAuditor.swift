@@ -1,0 +1,86 @@
+/// Checks the message-queue invariants from what broker and store report:
+///
+/// - effects once: no message's effect is applied twice, however often it is delivered;
+/// - no poison effect: a message that cannot be processed never changes the ledger;
+/// - delete after effect: the queue forgets a message only after its effect is committed;
+/// - bounded redelivery: no message is delivered more than `maxReceiveCount` times;
+/// - no loss (at the end): every message the queue accepted was either processed to
+///   completion (effect applied once, then deleted) or moved to the dead-letter queue; every
+///   poison message is in the dead-letter queue; and the ledger's balance is the sum of the
+///   applied messages' amounts.
+///
+/// A healthy message can still reach the dead-letter queue when it was received
+/// `maxReceiveCount` times without being deleted (its consumers crashed or were too slow);
+/// that is SQS's documented behaviour, not a loss, and the demo counts it separately.
+///
+/// Simplifications: it trusts broker and store to report every change.
+import Simulation
+
+public struct QueueAuditor: Sendable {
+    let maxReceiveCount: Int
+    private var amounts: [Int: (amount: Int, poison: Bool)] = [:]
+    private var order: [Int] = []
+    private(set) var applyCount: [Int: Int] = [:]
+    private(set) var removed: Set<Int> = []
+    private(set) var deadLettered: Set<Int> = []
+    public private(set) var deliveries = 0
+    public private(set) var redeliveries = 0
+    public private(set) var dedupeHits = 0
+
+    public init(maxReceiveCount: Int) { self.maxReceiveCount = maxReceiveCount }
+
+    /// The producer's view: message `id` is being sent.
+    public mutating func sending(_ m: QueuedMessage) {
+        amounts[m.id] = (m.amount, m.poison)
+        order.append(m.id)
+    }
+
+    public var resolved: Int { removed.count + deadLettered.count }
+
+    public var healthyDeadLettered: Int { deadLettered.filter { amounts[$0]?.poison == false }.count }
+
+    public mutating func observe(_ output: QueueOutput) -> (String, String)? {
+        switch output {
+        case let .received(id, by, count, _):
+            deliveries += 1
+            if count > 1 { redeliveries += 1 }
+            if count > maxReceiveCount {
+                return ("bounded redelivery", "m\(id) delivered to n\(by) for the \(count)th time > maxReceiveCount \(maxReceiveCount)")
+            }
+        case let .effectApplied(id, _, by):
+            applyCount[id, default: 0] += 1
+            if applyCount[id]! > 1 {
+                return ("effects once", "m\(id)'s effect applied a \(applyCount[id]!)nd time, by n\(by)")
+            }
+            if amounts[id]?.poison == true { return ("no poison effect", "poison m\(id) changed the ledger") }
+        case .duplicateSkipped:
+            dedupeHits += 1
+        case let .removed(id, by):
+            if applyCount[id, default: 0] == 0 {
+                return ("delete after effect", "n\(by) deleted m\(id) before its effect was committed")
+            }
+            removed.insert(id)
+        case .deadLettered(let id, _):
+            deadLettered.insert(id)
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// The end-of-run checks, given the store's final balance.
+    public func finish(balance: Int) -> (String, String)? {
+        for id in order {
+            let resolvedHere = removed.contains(id) || deadLettered.contains(id)
+            if !resolvedHere { return ("no loss", "m\(id) was neither processed to completion nor dead-lettered") }
+            if amounts[id]?.poison == true && !deadLettered.contains(id) {
+                return ("poison dead-lettered", "poison m\(id) did not reach the dead-letter queue")
+            }
+        }
+        let expected = order.filter { applyCount[$0, default: 0] > 0 }.reduce(0) { $0 + (amounts[$1]?.amount ?? 0) }
+        if expected != balance {
+            return ("effects once", "ledger balance \(balance), but the applied messages sum to \(expected)")
+        }
+        return nil
+    }
+}
