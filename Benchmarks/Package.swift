@@ -8,6 +8,7 @@ let mainPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 // Benchmarks live outside the main package so they never slow its build.
 //   swift run -c release engine-benchmark        (in-process: load + evaluate the rules)
+//   swift run -c release simulator-benchmark     (simulator events per second)
 //   hello: the Foundation hello-world that `dsadvisor` is timed against (see BENCHMARKS.md)
 let package = Package(
     name: "dsadvisor-benchmarks",
@@ -18,6 +19,13 @@ let package = Package(
     ],
     targets: [
         .executableTarget(name: "hello"),
+        .executableTarget(
+            name: "simulator-benchmark",
+            dependencies: [
+                .product(name: "Simulation", package: mainPackage),
+                .product(name: "Benchmark", package: "swift-benchmark"),
+            ]
+        ),
         .executableTarget(
             name: "engine-benchmark",
             dependencies: [
