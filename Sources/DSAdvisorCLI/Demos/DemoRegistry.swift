@@ -6,6 +6,7 @@ enum DemoRegistry {
     static let commands: [any DemoRunner.Type] = [
         LoadBalancingDemoCommand.self,
         DistributedCacheDemoCommand.self,
+        ServiceMeshDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
