@@ -9,6 +9,7 @@ let patterns: [(name: String, dependsOn: [String])] = [
     ("LoadBalancing", []),
     ("DistributedCache", []),
     ("ServiceMesh", []),
+    ("ReadReplicas", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

@@ -7,6 +7,7 @@ enum DemoRegistry {
         LoadBalancingDemoCommand.self,
         DistributedCacheDemoCommand.self,
         ServiceMeshDemoCommand.self,
+        ReadReplicasDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
