@@ -31,18 +31,8 @@ struct PolicyRun {
     let faults: FaultPlan
 
     func run() -> Result {
-        let backends = options.backends
-        let sim = Simulator<BalancerNode, Never>(
-            seed: options.seed, nodeCount: backends + 1,
-            network: NetworkConditions(delayMin: .microseconds(100), delayMax: .microseconds(500)),
-            faults: faults)
-        sim.submit(.configure(.balancer(policy: policy, backends: backends,
-                                        timeout: .milliseconds(options.timeoutMs),
-                                        leakOnTimeout: options.leakOnTimeout)), to: 0)
-        for b in 0..<backends {
-            sim.submit(.configure(.backend(nanosPerWork: LoadBalancingDemo.speed(of: b, of: backends))), to: b + 1)
-        }
-        var result = Result(policy: policy, routed: Array(repeating: 0, count: backends))
+        let sim = makeSimulator()
+        var result = Result(policy: policy, routed: Array(repeating: 0, count: options.backends))
         var ended = [Bool](repeating: false, count: workload.arrivals.count)
         var steps: UInt64 = 0
         func fail(_ invariant: String, _ detail: String) -> Bool {
@@ -99,6 +89,21 @@ struct PolicyRun {
         result.latencies.sort()
         result.outcomes = result.latencies + Array(repeating: UInt64.max, count: result.timeouts)
         return result
+    }
+
+    private func makeSimulator() -> Simulator<BalancerNode, Never> {
+        let backends = options.backends
+        let sim = Simulator<BalancerNode, Never>(
+            seed: options.seed, nodeCount: backends + 1,
+            network: NetworkConditions(delayMin: .microseconds(100), delayMax: .microseconds(500)),
+            faults: faults)
+        sim.submit(.configure(.balancer(policy: policy, backends: backends,
+                                        timeout: .milliseconds(options.timeoutMs),
+                                        leakOnTimeout: options.leakOnTimeout)), to: 0)
+        for b in 0..<backends {
+            sim.submit(.configure(.backend(nanosPerWork: LoadBalancingDemo.speed(of: b, of: backends))), to: b + 1)
+        }
+        return sim
     }
 
     private func accountingBroken(_ sim: Simulator<BalancerNode, Never>) -> String? {

@@ -103,18 +103,24 @@ struct ReplicaRun {
                                                    seed: settings.seed, step: sim.stats.events, time: sim.now)
                     return false
                 }
-                if case .readDone = output { think(node - 1 - settings.replicas) }
-                if case .writeDone = output { think(node - 1 - settings.replicas) }
+                switch output {
+                case .readDone, .writeDone: think(node - 1 - settings.replicas)
+                default: break
+                }
             }
             return true
         }
+        finish(&metrics, checker)
+        return (metrics, violation)
+    }
+
+    private func finish(_ metrics: inout Metrics, _ checker: SessionChecker) {
         metrics.staleReads = checker.staleReads
         metrics.ryw = checker.readYourWritesAnomalies
         metrics.monotonic = checker.monotonicAnomalies
         metrics.readLatencies.sort()
         metrics.servedLagLSN.sort()
         metrics.servedLagTime.sort()
-        return (metrics, violation)
     }
 
     private func configure(_ sim: Simulator<ReplicaNode, Tick>) {
