@@ -129,8 +129,11 @@ public final class Simulator<Node: SimulatedNode, External> {
     /// clock to `limit`. Stops early, returning false, when `observe` returns false.
     @discardableResult
     public func run(until limit: SimTime, observe: (Occurrence) -> Bool = { _ in true }) -> Bool {
-        while let next = queue.nextTime, next <= limit {
-            guard let occurrence = step() else { break }
+        // Pop one entry at a time rather than calling step(): step() skips stale timers and
+        // would then take the next event even when it lies beyond `limit`, moving the clock
+        // past it.
+        while let next = queue.nextTime, next <= limit, let entry = queue.pop() {
+            guard let occurrence = process(entry) else { continue }
             if !observe(occurrence) { return false }
         }
         now = max(now, limit)

@@ -17,12 +17,15 @@ import Testing
         for path in swiftFiles(under: root + "/" + folder) {
             filesRead += 1
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            for (number, line) in lines.enumerated() {
                 let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
                 for word in forbidden where code.contains(word) {
                     offences.append("\(path):\(number + 1): \(word)")
                 }
-                if code.contains(".random(in:") && !code.contains("using:") {
+                // A call may wrap: look for its `using:` on the next lines too.
+                let call = lines[number..<min(number + 3, lines.count)].joined(separator: " ")
+                if code.contains(".random(in:") && !call.contains("using:") {
                     offences.append("\(path):\(number + 1): .random(in:) without using:")
                 }
             }

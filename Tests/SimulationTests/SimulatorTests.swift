@@ -120,3 +120,31 @@ func sameSeedSameTrace(seed: UInt64) {
     #expect(lines.allSatisfy { $0.count <= 100 })
     #expect(lines[0].hasPrefix("  1234.000ms  n3   commit    word"))
 }
+
+/// A node that arms a long timer and cancels it at once: the cancelled timer stays queued as a
+/// stale entry.
+struct Canceller: SimulatedNode {
+    enum Message { case none }
+    enum Timer: Hashable { case short, long }
+    enum Command { case arm }
+    typealias Output = String
+    typealias Durable = Never
+    init(id: NodeID, cluster: [NodeID], durable: Never?) {}
+    mutating func start(_ context: inout NodeContext<Canceller>) {}
+    mutating func receive(_ message: Message, from sender: NodeID, _ context: inout NodeContext<Canceller>) {}
+    mutating func fire(_ timer: Timer, _ context: inout NodeContext<Canceller>) { context.output("\(timer)") }
+    mutating func handle(_ command: Command, _ context: inout NodeContext<Canceller>) {
+        context.setTimer(.short, after: .milliseconds(10))
+        context.cancelTimer(.short)
+        context.setTimer(.long, after: .seconds(5))
+    }
+}
+
+@Test func runUntilNeverPassesItsLimitOverAStaleTimer() {
+    let sim = Simulator<Canceller, Never>(seed: 1, nodeCount: 1)
+    sim.submit(.arm, to: 0)
+    sim.run(until: .zero + .milliseconds(100))
+    #expect(sim.now == .zero + .milliseconds(100))
+    sim.run(until: .zero + .seconds(6))
+    #expect(sim.now == .zero + .seconds(6))
+}

@@ -9,6 +9,10 @@ enum DemoRegistry {
         DistributedLockDemoCommand.self,
         MessageQueueDemoCommand.self,
         PubSubDemoCommand.self,
+        LoadBalancingDemoCommand.self,
+        DistributedCacheDemoCommand.self,
+        ServiceMeshDemoCommand.self,
+        ReadReplicasDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {

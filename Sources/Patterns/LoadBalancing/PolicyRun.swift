@@ -1,0 +1,115 @@
+import Simulation
+
+/// One policy's run of the load-balancing demo: replays the workload through the balancer on
+/// the simulator while checking the balancer's invariants after every step.
+///
+/// Invariants:
+/// - exactly once: every request ends once, completed or timed out, and every request ends;
+/// - accounting: the balancer's in-flight count per backend equals its pending requests
+///   (a leaked count would starve a backend under least-connections and p2c for ever);
+/// - affinity: under the hash ring a request goes to its key's owner among healthy backends.
+///
+/// Simplifications: the check of the counts runs every 16 steps and at the end, to keep the
+/// demo fast; a leak persists, so it is still caught.
+struct PolicyRun {
+    struct Result {
+        var policy: BalancingPolicy
+        /// Latencies of completed requests, sorted.
+        var latencies: [UInt64] = []
+        /// Every request's latency, a timeout counted as `UInt64.max`, sorted.
+        var outcomes: [UInt64] = []
+        var timeouts = 0
+        var maxQueue = 0
+        var routed: [Int]
+        var ejections: [(SimTime, Int, SimTime)] = []
+        var violation: InvariantViolation?
+    }
+
+    let policy: BalancingPolicy
+    let options: LoadBalancingDemo.Options
+    let workload: BurstyWorkload
+    let faults: FaultPlan
+
+    func run() -> Result {
+        let sim = makeSimulator()
+        var result = Result(policy: policy, routed: Array(repeating: 0, count: options.backends))
+        var ended = [Bool](repeating: false, count: workload.arrivals.count)
+        var steps: UInt64 = 0
+        func fail(_ invariant: String, _ detail: String) -> Bool {
+            result.violation = InvariantViolation(invariant: invariant, detail: "\(policy.rawValue): \(detail)",
+                                                  seed: options.seed, step: steps, time: sim.now)
+            return false
+        }
+        // Arrivals are fed one at a time, not queued up front: the event heap stays small.
+        let observe: (Simulator<BalancerNode, Never>.Occurrence) -> Bool = { occurrence in
+            steps += 1
+            switch occurrence {
+            case let .delivered(_, to, _) where to > 0:
+                result.maxQueue = max(result.maxQueue, sim.nodes[to]?.queueLength ?? 0)
+            case let .commandHandled(0, .arrive(id, key, _)):
+                guard let lb = sim.nodes[0], let backend = lb.pending[id]?.backend else { break }
+                result.routed[backend] += 1
+                if policy == .consistentHash, let balancer = lb.balancer,
+                   balancer.affinityOwner(of: key, at: sim.now) != backend {
+                    return fail("affinity", "request \(id) key \(key) sent to b\(backend), ring owner is b\(balancer.affinityOwner(of: key, at: sim.now))")
+                }
+            default: break
+            }
+            for (_, output) in sim.outputs {
+                var finished: Int?
+                switch output {
+                case let .completed(id, _, latency):
+                    result.latencies.append(latency.nanoseconds)
+                    finished = id
+                case let .timedOut(id, _):
+                    result.timeouts += 1
+                    finished = id
+                case let .ejected(backend, until):
+                    result.ejections.append((sim.now, backend, until))
+                }
+                if let id = finished {
+                    if ended[id] { return fail("exactly once", "request \(id) ended twice") }
+                    ended[id] = true
+                }
+            }
+            if steps % 16 == 0, let violation = accountingBroken(sim) { return fail("accounting", violation) }
+            return true
+        }
+        for (index, arrival) in workload.arrivals.enumerated() {
+            guard sim.run(until: arrival.at, observe: observe) else { break }
+            sim.submit(.arrive(id: index, key: arrival.key, work: arrival.work), to: 0)
+        }
+        if result.violation == nil {
+            sim.run(until: .zero + .milliseconds(options.durationMs) + .seconds(5), observe: observe)
+        }
+        if result.violation == nil, let violation = accountingBroken(sim) { _ = fail("accounting", violation) }
+        if result.violation == nil, let lost = ended.firstIndex(of: false) {
+            _ = fail("exactly once", "request \(lost) never ended")
+        }
+        result.latencies.sort()
+        result.outcomes = result.latencies + Array(repeating: UInt64.max, count: result.timeouts)
+        return result
+    }
+
+    private func makeSimulator() -> Simulator<BalancerNode, Never> {
+        let backends = options.backends
+        let sim = Simulator<BalancerNode, Never>(
+            seed: options.seed, nodeCount: backends + 1,
+            network: NetworkConditions(delayMin: .microseconds(100), delayMax: .microseconds(500)),
+            faults: faults)
+        sim.submit(.configure(.balancer(policy: policy, backends: backends,
+                                        timeout: .milliseconds(options.timeoutMs),
+                                        leakOnTimeout: options.leakOnTimeout)), to: 0)
+        for b in 0..<backends {
+            sim.submit(.configure(.backend(nanosPerWork: LoadBalancingDemo.speed(of: b, of: backends))), to: b + 1)
+        }
+        return sim
+    }
+
+    private func accountingBroken(_ sim: Simulator<BalancerNode, Never>) -> String? {
+        guard let lb = sim.nodes[0], let balancer = lb.balancer else { return nil }
+        let actual = lb.pendingPerBackend
+        guard balancer.outstanding != actual else { return nil }
+        return "in-flight counts \(balancer.outstanding) but pending requests \(actual)"
+    }
+}

@@ -1,0 +1,90 @@
+import Simulation
+
+/// The read-replica demo: a primary ships its log asynchronously to three replicas of different
+/// speeds while sessions write and read under write bursts, and one replica crashes and comes
+/// back behind. The same sessions run three ways: reads on the primary only; reads on any
+/// replica (stale reads, read-your-writes and monotonic-read anomalies); reads on any replica
+/// with session tokens (Terry et al., "Session Guarantees for Weakly Consistent Replicated
+/// Data", PDIS 1994), where a replica serves a read only once it has replayed the session's
+/// highest LSN, else holds it briefly or sends it to the primary.
+///
+/// Simplifications: see each file; the primary does not fail, and there is no replica
+/// promotion (that is failover, another pattern).
+public enum ReadReplicasDemo {
+    public struct Options: Sendable {
+        public var seed: UInt64
+        public var replicas: Int
+        public var sessions: Int
+        public var keys: Int
+        public var durationMs: UInt64
+        public var writePerMille: UInt32
+        public var maxWaitMs: UInt64
+        public var crash: Bool
+        /// A broken replica router that drops the session token.
+        var forgetTokens = false
+
+        public init(seed: UInt64 = 1, replicas: Int = 3, sessions: Int = 12, keys: Int = 50, durationMs: UInt64 = 2000,
+                    writePerMille: UInt32 = 200, maxWaitMs: UInt64 = 10, crash: Bool = true) {
+            self.seed = seed
+            self.replicas = replicas
+            self.sessions = sessions
+            self.keys = keys
+            self.durationMs = durationMs
+            self.writePerMille = writePerMille
+            self.maxWaitMs = maxWaitMs
+            self.crash = crash
+        }
+    }
+
+    public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
+        timeline.header(demo: "read-replicas", seed: options.seed, settings: [
+            ("replicas", JSONValue(options.replicas)), ("sessions", JSONValue(options.sessions)),
+            ("keys", JSONValue(options.keys)), ("duration_ms", JSONValue(options.durationMs)),
+            ("write_permille", JSONValue(options.writePerMille)), ("max_wait_ms", JSONValue(options.maxWaitMs)),
+            ("crash", .bool(options.crash)),
+        ])
+        let root = SeededRNG(seed: options.seed)
+        var rng = root.stream(1)
+        let bursts = drawBursts(options, rng: &rng)
+        let faults = crashPlan(options, rng: &rng)
+        describe(options, bursts: bursts, faults: faults, on: timeline)
+        var results: [(ReadRouting, ReplicaRun.Metrics)] = []
+        for routing in ReadRouting.allCases {
+            let settings = ReplicaRun.Settings(
+                seed: options.seed, routing: routing, replicas: options.replicas, sessions: options.sessions,
+                keys: options.keys, duration: .milliseconds(options.durationMs), writePerMille: options.writePerMille,
+                maxWait: .milliseconds(options.maxWaitMs), faults: faults, bursts: bursts,
+                forgetTokens: options.forgetTokens)
+            let (metrics, violation) = ReplicaRun(settings: settings).run()
+            if let violation { return DemoOutcome(violation: violation) }
+            narrate(routing, metrics, on: timeline)
+            results.append((routing, metrics))
+        }
+        printTables(results, options: options, on: timeline)
+        summarize(results, options: options, on: timeline)
+        return .passed
+    }
+
+    /// Calm periods (mean 500 ms) alternate with write bursts (mean 200 ms).
+    static func drawBursts(_ options: Options, rng: inout SeededRNG) -> [(SimTime, SimTime)] {
+        var bursts: [(SimTime, SimTime)] = []
+        let end = SimTime.zero + .milliseconds(options.durationMs)
+        var now = SimTime.zero + SimDuration.random(in: .milliseconds(150), .milliseconds(450), using: &rng)
+        while now < end {
+            let stop = min(end, now + SimDuration.random(in: .milliseconds(100), .milliseconds(300), using: &rng))
+            bursts.append((now, stop))
+            now = stop + SimDuration.random(in: .milliseconds(250), .milliseconds(750), using: &rng)
+        }
+        return bursts
+    }
+
+    static func crashPlan(_ options: Options, rng: inout SeededRNG) -> FaultPlan {
+        guard options.crash else { return .none }
+        let node = 1 + Int(rng.below(UInt64(options.replicas)))
+        let start = SimDuration.random(in: .milliseconds(options.durationMs * 3 / 10),
+                                       .milliseconds(options.durationMs * 6 / 10), using: &rng)
+        let outage = SimDuration.random(in: .milliseconds(100), .milliseconds(250), using: &rng)
+        return FaultPlan([ScheduledFault(at: .zero + start, .crash(node)),
+                          ScheduledFault(at: .zero + start + outage, .restart(node))])
+    }
+}

@@ -1,0 +1,172 @@
+import Simulation
+
+/// The simulated deployment of the read-replica demo: node 0 is the primary, then the replicas,
+/// then the client sessions; one node type with three roles, configured by a first command
+/// that is persisted (a config file).
+///
+/// Simplifications: see `PrimaryServer`, `ReplicaServer` and `SessionClient`.
+public struct ReplicaNode: SimulatedNode {
+    public enum Message: Sendable {
+        case ship(from: Int, [PrimaryServer.Entry])
+        case ack(received: Int)
+        case hello(applied: Int)
+        case write(op: Int, key: Int)
+        case writeOK(op: Int, lsn: Int)
+        case read(op: Int, key: Int, minLSN: Int)
+        case readOK(op: Int, version: Int, servedLSN: Int)
+        case redirect(op: Int)
+    }
+
+    public enum Timer: Hashable, Sendable {
+        case ship
+        case apply
+        case heldDeadline
+        case readTimeout(Int)
+    }
+
+    public enum Command: Sendable {
+        case configure(Config)
+        case read(op: Int, key: Int)
+        case write(op: Int, key: Int)
+    }
+
+    public enum Output: Sendable {
+        case committed(lsn: Int, key: Int)
+        case served(servedLSN: Int)
+        case held
+        case redirected
+        case readDone(op: Int, key: Int, version: Int, servedLSN: Int, by: NodeID, start: SimTime, redirected: Bool)
+        case writeDone(op: Int, key: Int, lsn: Int, start: SimTime)
+    }
+
+    public enum Config: Sendable {
+        case primary(keys: Int, replicas: [NodeID])
+        case replica(keys: Int, applyCost: SimDuration, maxWait: SimDuration)
+        case client(SessionClient.Settings)
+    }
+
+    /// The configuration, and for a replica what it has applied (its data files).
+    public struct Durable: Sendable {
+        var config: Config
+        var applied = 0
+        var versions: [Int] = []
+    }
+
+    static let shipInterval = SimDuration.milliseconds(5)
+
+    public let id: NodeID
+    public private(set) var primary: PrimaryServer?
+    public private(set) var replica: ReplicaServer?
+    public private(set) var client: SessionClient?
+    var restarted = false
+
+    var config: Config?
+
+    public init(id: NodeID, cluster: [NodeID], durable: Durable?) {
+        self.id = id
+        if let durable {
+            restarted = true
+            apply(durable.config)
+            replica?.restore(applied: durable.applied, versions: durable.versions)
+        }
+    }
+
+    public mutating func start(_ context: inout NodeContext<ReplicaNode>) {
+        if restarted, let replica { context.send(.hello(applied: replica.applied), to: 0) }
+        if primary != nil { context.setTimer(.ship, after: ReplicaNode.shipInterval) }
+    }
+
+    mutating func apply(_ config: Config) {
+        self.config = config
+        switch config {
+        case let .primary(keys, replicas): primary = PrimaryServer(keys: keys, replicas: replicas)
+        case let .replica(keys, cost, wait): replica = ReplicaServer(keys: keys, applyCost: cost, maxWait: wait)
+        case let .client(settings): client = SessionClient(settings)
+        }
+    }
+
+    public mutating func handle(_ command: Command, _ context: inout NodeContext<ReplicaNode>) {
+        switch command {
+        case .configure(let config):
+            apply(config)
+            context.persist(Durable(config: config))
+            start(&context)
+        case let .read(op, key): client?.read(op: op, key: key, &context)
+        case let .write(op, key): client?.write(op: op, key: key, &context)
+        }
+    }
+
+    public mutating func receive(_ message: Message, from sender: NodeID, _ context: inout NodeContext<ReplicaNode>) {
+        switch message {
+        case let .write(op, key):
+            guard let lsn = primary?.write(key: key, at: context.now) else { return }
+            context.output(.committed(lsn: lsn, key: key))
+            context.send(.writeOK(op: op, lsn: lsn), to: sender)
+        case .ack(let received): primary?.acknowledged(by: sender, received: received, at: context.now)
+        case .hello(let applied): primary?.hello(from: sender, applied: applied, at: context.now)
+        case let .ship(start, entries):
+            guard replica != nil else { return }
+            if replica!.receive(from: start, entries) { context.setTimer(.apply, after: replica!.applyCost) }
+            context.send(.ack(received: replica!.received), to: sender)
+        case let .read(op, key, minLSN):
+            serveRead(op: op, key: key, minLSN: minLSN, client: sender, &context)
+        case let .readOK(op, version, servedLSN):
+            client?.answered(op: op, version: version, servedLSN: servedLSN, from: sender, &context)
+        case .writeOK(let op, let lsn): client?.wrote(op: op, lsn: lsn, &context)
+        case .redirect(let op): client?.goToPrimary(op: op, &context)
+        }
+    }
+
+    private mutating func serveRead(op: Int, key: Int, minLSN: Int, client: NodeID, _ context: inout NodeContext<ReplicaNode>) {
+        if let primary {
+            context.send(.readOK(op: op, version: primary.versions[key], servedLSN: primary.lsn), to: client)
+            return
+        }
+        guard replica != nil else { return }
+        switch replica!.read(client: client, op: op, key: key, minLSN: minLSN, at: context.now) {
+        case let .value(version, servedLSN):
+            context.output(.served(servedLSN: servedLSN))
+            context.send(.readOK(op: op, version: version, servedLSN: servedLSN), to: client)
+        case .hold:
+            context.output(.held)
+            if let deadline = replica!.nextDeadline { context.setTimer(.heldDeadline, after: deadline - context.now) }
+        case .redirect:
+            context.output(.redirected)
+            context.send(.redirect(op: op), to: client)
+        }
+    }
+
+    public mutating func fire(_ timer: Timer, _ context: inout NodeContext<ReplicaNode>) {
+        switch timer {
+        case .ship:
+            for (node, start, entries) in primary?.shipments(at: context.now) ?? [] {
+                context.send(.ship(from: start, entries), to: node)
+            }
+            context.setTimer(.ship, after: ReplicaNode.shipInterval)
+        case .apply:
+            guard replica != nil else { return }
+            if replica!.applyNext() { context.setTimer(.apply, after: replica!.applyCost) }
+            // Replayed entries are durable (the replica's data files), the inbox is not.
+            if let config { context.persist(Durable(config: config, applied: replica!.applied, versions: replica!.versions)) }
+            releaseHeld(&context)
+        case .heldDeadline:
+            releaseHeld(&context)
+        case .readTimeout(let op):
+            client?.goToPrimary(op: op, &context)
+        }
+    }
+
+    private mutating func releaseHeld(_ context: inout NodeContext<ReplicaNode>) {
+        guard replica != nil else { return }
+        let (ready, expired) = replica!.releaseHeld(at: context.now)
+        for read in ready {
+            context.output(.served(servedLSN: replica!.applied))
+            context.send(.readOK(op: read.op, version: replica!.versions[read.key], servedLSN: replica!.applied), to: read.client)
+        }
+        for read in expired {
+            context.output(.redirected)
+            context.send(.redirect(op: read.op), to: read.client)
+        }
+        if let deadline = replica!.nextDeadline { context.setTimer(.heldDeadline, after: deadline - context.now) }
+    }
+}

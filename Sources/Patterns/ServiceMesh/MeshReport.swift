@@ -1,0 +1,90 @@
+import Simulation
+
+/// The printed parts of the service-mesh demo. Integer formatting only, for identical bytes.
+///
+/// Simplifications: amplification is requests arriving at C per client request, attributed to
+/// the phase in which the client request arrived.
+extension ServiceMeshDemo {
+    static func describe(_ options: Options, phases: [MeshRun.Phase], slowReplica: Int, requests: Int,
+                         on timeline: Timeline) {
+        timeline.section("setup")
+        let r = options.replicas
+        timeline.note("edge n0 -> A n1..n\(r) -> B n\(r + 1)..n\(2 * r) -> C n\(2 * r + 1)..n\(3 * r);"
+            + " per-try timeouts 1000/250/50 ms; C: 4 workers, ~2 ms per request, sheds above 64 inside;"
+            + " \(requests) client requests at \(options.rate)/s, open loop")
+        timeline.event(phases[1].start, "phase", "gray failure: C replica n\(2 * r + 1 + slowReplica) answers 300 ms late")
+        timeline.event(phases[2].start, "phase", "outage: every C replica answers 503 (its database is down)")
+        timeline.event(phases[3].start, "phase", "brownout: C answers again, at a tenth of its capacity"
+            + " (~600/s, just above the offered load)")
+        timeline.event(phases[4].start, "phase", "recovery: C back to full capacity")
+    }
+
+    static func narrate(_ name: String, _ m: MeshRun.Metrics, on timeline: Timeline) {
+        timeline.section("config \(name)")
+        for (at, node, text) in m.events.prefix(5) { timeline.event(at, node: node, "eject", text) }
+        if m.events.count > 5 { timeline.note("... \(m.events.count - 5) more ejections") }
+        timeline.note("\(name): \(m.ok)/\(m.latencies.count) ok, \(m.retries) retries, \(m.tryTimeouts) try timeouts,"
+            + " \(m.budgetDenied) retries denied by the budget, \(m.overflows) breaker overflows, \(m.shed) shed by C")
+    }
+
+    static func printTables(_ results: [(String, MeshRun.Metrics)], phases: [MeshRun.Phase], on timeline: Timeline) {
+        let overall: [[JSONValue]] = results.map { name, m in
+            let roots = m.rootsByPhase.reduce(0, +)
+            return [.string(name), .string(percent(m.ok, of: roots)), .string(ms(percentile(m.latencies, 500))),
+                    .string(ms(percentile(m.latencies, 990))), .string(times(m.bottomByPhase.reduce(0, +), roots)),
+                    JSONValue(m.maxTree), JSONValue(m.retries), JSONValue(m.ejections), JSONValue(m.overflows)]
+        }
+        timeline.table("Per configuration (same requests, same failures; latency in ms)",
+                       columns: ["config", "success", "p50", "p99", "C load", "max/req", "retries", "ejected",
+                                 "overflow"],
+                       rows: overall)
+        timeline.note("C load: requests reaching C per client request; max/req: the most any one client"
+            + " request caused at C (the bound is (1+retries)^3).")
+        let byPhase: [[JSONValue]] = results.map { name, m in
+            [.string(name)] + phases.indices.map { p in
+                .string("\(percent(m.okByPhase[p], of: m.rootsByPhase[p])) \(times(m.bottomByPhase[p], m.rootsByPhase[p]))")
+            }
+        }
+        timeline.table("Success and C load (x) by phase", columns: ["config"] + phases.map(\.name), rows: byPhase)
+    }
+
+    static func summarize(_ results: [(String, MeshRun.Metrics)], options: Options, on timeline: Timeline) {
+        let storm = results[1].1, budget = results[2].1, full = results[3].1, bare = results[0].1
+        let outage = 2
+        timeline.summary([
+            ("retry storm", .string("\(results[1].0): \(times(storm.bottomByPhase[outage], storm.rootsByPhase[outage]))"
+                + " at C during the outage, up to \(storm.maxTree) for one request")),
+            ("with budget", .string("\(times(budget.bottomByPhase[outage], budget.rootsByPhase[outage])) at C during the"
+                + " outage (\(options.budgetPercent)% + 10/s), max \(budget.maxTree) per request")),
+            ("gray failure", .string("success \(percent(bare.okByPhase[1], of: bare.rootsByPhase[1])) without retries,"
+                + " \(percent(budget.okByPhase[1], of: budget.rootsByPhase[1])) with budgeted retries,"
+                + " \(percent(full.okByPhase[1], of: full.rootsByPhase[1])) with ejection")),
+            ("brownout", .string("success \(percent(storm.okByPhase[3], of: storm.rootsByPhase[3])) with unbudgeted retries"
+                + " (\(times(storm.bottomByPhase[3], storm.rootsByPhase[3])) load), \(percent(bare.okByPhase[3], of: bare.rootsByPhase[3]))"
+                + " without, \(percent(full.okByPhase[3], of: full.rootsByPhase[3])) with the full mesh")),
+            ("invariants", .string("bounded tries, retry budget, breaker limit, ejection cap, exactly-once: held")),
+        ])
+    }
+
+    static func percent(_ part: Int, of whole: Int) -> String {
+        guard whole > 0 else { return "-" }
+        let tenths = part * 1000 / whole
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    static func times(_ part: Int, _ whole: Int) -> String {
+        guard whole > 0 else { return "-" }
+        let tenths = part * 10 / whole
+        return "\(tenths / 10).\(tenths % 10)x"
+    }
+
+    static func percentile(_ sorted: [UInt64], _ perMille: Int) -> UInt64 {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[max((sorted.count * perMille + 999) / 1000, 1) - 1]
+    }
+
+    static func ms(_ nanos: UInt64) -> String {
+        let tenths = (nanos + 50_000) / 100_000
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}
