@@ -14,8 +14,8 @@
 ///   checker of reads (an eventually consistent read may legitimately return stale data).
 
 public struct ConvergenceChecker: Sendable {
-    /// The highest version each replica has been seen holding, per key.
-    private var seen: [[LWWVersion?]]
+    /// Each replica's store as last observed.
+    private var lastEntries: [[KVEntry?]]
     /// The highest version accepted by any replica for each key.
     public private(set) var winners: [KVEntry?]
     public private(set) var writesAccepted = 0
@@ -24,7 +24,7 @@ public struct ConvergenceChecker: Sendable {
 
     /// `initial` is the data every replica starts from (all nil for empty stores).
     public init(replicas: Int, initial: [KVEntry?]) {
-        seen = Array(repeating: Array(repeating: nil, count: initial.count), count: replicas)
+        lastEntries = Array(repeating: [], count: replicas)
         winners = initial
     }
 
@@ -43,18 +43,21 @@ public struct ConvergenceChecker: Sendable {
         }
     }
 
-    /// Compares `replica`'s store with what it held before; returns the first key that went
-    /// backwards, described.
+    /// Compares `replica`'s store with what it held when last observed (before a crash too);
+    /// returns the first key that went backwards, described.
     public mutating func observe(replica: Int, entries: [KVEntry?]) -> String? {
+        let before = lastEntries[replica]
+        // An untouched store still shares its buffer with the one seen last: equality is then
+        // a pointer comparison, and there is nothing to check.
+        if entries == before { return nil }
+        lastEntries[replica] = entries
+        guard before.count == entries.count else { return nil }
         for key in entries.indices {
-            let now = entries[key]?.version
-            let before = seen[replica][key]
-            if let before {
-                guard let now, now >= before else {
-                    return "n\(replica) key k\(key) went from \(before) back to \(now.map(\.description) ?? "nothing")"
-                }
+            guard let old = before[key]?.version else { continue }
+            guard let new = entries[key]?.version, new >= old else {
+                let now = entries[key].map { $0.version.description } ?? "nothing"
+                return "n\(replica) key k\(key) went from \(old) back to \(now)"
             }
-            seen[replica][key] = now
         }
         return nil
     }
