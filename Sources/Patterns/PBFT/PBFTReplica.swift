@@ -161,6 +161,12 @@ public struct PBFTReplica: Sendable {
         }
         guard pp.digest == pp.request.digest else {
             context.output(.rejected(from: sender, reason: "pre-prepare seq \(pp.seq) digest \(pp.digest) does not match its request"))
+            // The request is real and waiting: time the primary on it.
+            if !pp.request.isNull && pp.request.timestamp > state.lastTimestamp(of: pp.request.client)
+                && !pending.contains(pp.request) {
+                pending.append(pp.request)
+            }
+            startTimerIfNeeded(&context)
             return
         }
         guard inWindow(pp.seq) else { return }
