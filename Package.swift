@@ -15,6 +15,8 @@ let patterns: [(name: String, dependsOn: [String])] = [
     ("DistributedCache", []),
     ("ServiceMesh", []),
     ("ReadReplicas", []),
+    ("EventualConsistency", []),
+    ("PBFT", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

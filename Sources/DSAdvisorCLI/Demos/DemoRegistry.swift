@@ -13,6 +13,8 @@ enum DemoRegistry {
         DistributedCacheDemoCommand.self,
         ServiceMeshDemoCommand.self,
         ReadReplicasDemoCommand.self,
+        EventualConsistencyDemoCommand.self,
+        PBFTDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {

@@ -1,0 +1,77 @@
+import Simulation
+import Testing
+@testable import EventualConsistency
+
+/// The demo end to end: determinism, a bounded seed sweep, and the checker against a broken merge.
+
+func runDemo(_ options: EventualConsistencyDemo.Options, quiet: Bool = false) -> (DemoOutcome, [String]) {
+    var lines: [String] = []
+    let timeline = Timeline(format: .text, quiet: quiet) { lines.append($0) }
+    let outcome = EventualConsistencyDemo.run(options, on: timeline)
+    return (outcome, lines)
+}
+
+/// Smaller than the default so that debug builds stay fast.
+func small(seed: UInt64, mode: AntiEntropyMode = .merkle) -> EventualConsistencyDemo.Options {
+    EventualConsistencyDemo.Options(seed: seed, replicas: 4, keys: 256, writes: 200, reads: 30, treeDepth: 4,
+                                    mode: mode, writePhase: .milliseconds(800))
+}
+
+@Test func sameSeedSameBytesDifferentSeedsDiffer() {
+    let (first, a) = runDemo(small(seed: 7))
+    let (_, b) = runDemo(small(seed: 7))
+    let (_, c) = runDemo(small(seed: 8))
+    #expect(first.violation == nil)
+    #expect(a == b)
+    #expect(a != c)
+    #expect(a.allSatisfy { $0.count <= 100 })
+}
+
+@Test func seedSweepHoldsTheInvariantsInBothModes() {
+    for seed in UInt64(1)...12 {
+        for mode in AntiEntropyMode.allCases {
+            let (outcome, _) = runDemo(small(seed: seed, mode: mode), quiet: true)
+            #expect(outcome.violation == nil, "seed \(seed) \(mode): \(String(describing: outcome.violation))")
+        }
+    }
+}
+
+@Test func merkleSendsFewerBytesThanFullState() {
+    let (_, lines) = runDemo(small(seed: 3))
+    #expect(lines.contains { $0.hasPrefix("  merkle") } && lines.contains { $0.hasPrefix("  full") })
+    // "full-state exchange sent 10.2x the bytes of Merkle": the factor must exceed 1.
+    let summary = lines.first { $0.contains("full-state exchange sent") } ?? ""
+    let factor = summary.split(separator: " ").first { $0.hasSuffix("x") }.flatMap { Double($0.dropLast()) }
+    #expect((factor ?? 0) > 1.5, "\(summary)")
+}
+
+@Test func checkerCatchesAStoreThatGoesBackwards() {
+    var options = small(seed: 2)
+    options.brokenMerge = true
+    let (outcome, _) = runDemo(options, quiet: true)
+    #expect(outcome.violation?.invariant == "monotonic versions")
+    #expect(outcome.violation?.seed == 2)
+}
+
+@Test func checkerCatchesConvergenceToALoserAndDivergence() {
+    var checker = ConvergenceChecker(replicas: 2, initial: Array(repeating: nil, count: 4))
+    checker.recordWrite(entry(1, 10, 0))
+    checker.recordWrite(entry(1, 12, 1))
+    var store: [KVEntry?] = [nil, entry(1, 10, 0), nil, nil]
+    #expect(checker.checkWinners(store) != nil)
+    store[1] = entry(1, 12, 1)
+    #expect(checker.checkWinners(store) == nil)
+    #expect(!ConvergenceChecker.converged([store, [nil, nil, nil, nil]]))
+    #expect(ConvergenceChecker.lag([store, [nil, nil, nil, nil]]) == [0, 1])
+    #expect(checker.writesSuperseded == 1)
+}
+
+@Test func noAntiEntropyMeansNoConvergence() {
+    // A period longer than the deadline: only read repair runs, so replicas stay apart and
+    // the deadline check must fire.
+    var options = small(seed: 4)
+    options.antiEntropyPeriod = .seconds(60)
+    options.deadline = .milliseconds(500)
+    let (outcome, _) = runDemo(options, quiet: true)
+    #expect(outcome.violation?.invariant == "convergence")
+}
