@@ -1,0 +1,64 @@
+/// The sagas the demo runs: a scripted story (one commit, a refusal at each step in turn, a
+/// flaky compensation, an orchestrator crash mid-saga, a participant outage that exhausts an
+/// action's retries) and then a burst of concurrent sagas whose outcomes are drawn from the
+/// seed. The story follows the failure cases Garcia-Molina & Salem 1987 §1 and §5 discuss.
+///
+/// Simplifications:
+/// - Scripted faults are triggered by the harness on what the orchestrator reports; they are
+///   printed on the timeline like every other fault.
+import Simulation
+
+public struct SagaScenario: Equatable, Sendable {
+    public enum Trigger: Equatable, Sendable {
+        /// Crash the orchestrator right after it sends this step's action, restart it later.
+        case crashOrchestratorAfterSending(SagaStep, downFor: SimDuration)
+        /// Take this participant down when the saga begins, for a while.
+        case outage(SagaStep, downFor: SimDuration)
+    }
+
+    public var saga: Int
+    public var title: String
+    public var fixture: SagaFixture
+    public var trigger: Trigger?
+
+    /// The story: seven sagas, one after the other.
+    public static let story: [SagaScenario] = [
+        SagaScenario(saga: 1, title: "happy path", fixture: .succeeds),
+        SagaScenario(saga: 2, title: "flight sold out", fixture: SagaFixture(rejectAt: .flight)),
+        SagaScenario(saga: 3, title: "no rooms left", fixture: SagaFixture(rejectAt: .hotel)),
+        SagaScenario(saga: 4, title: "no cars left", fixture: SagaFixture(rejectAt: .car)),
+        SagaScenario(saga: 5, title: "card declined, flaky H undo",
+                     fixture: SagaFixture(rejectAt: .payment, flakyCompensation: .hotel, flakyFailures: 2)),
+        SagaScenario(saga: 6, title: "orchestrator crash", fixture: .succeeds,
+                     trigger: .crashOrchestratorAfterSending(.car, downFor: .milliseconds(400))),
+        SagaScenario(saga: 7, title: "car service down", fixture: .succeeds,
+                     trigger: .outage(.car, downFor: .milliseconds(1500))),
+    ]
+
+    /// `count` sagas after the story, outcomes drawn from `rng`: half succeed, the rest are
+    /// refused at a random step; some have a flaky compensation.
+    public static func burst(count: Int, firstSaga: Int, rng: inout SeededRNG) -> [SagaScenario] {
+        (0..<count).map { index in
+            var fixture = SagaFixture()
+            if rng.chance(perMille: 500) {
+                fixture.rejectAt = SagaStep(rawValue: Int(rng.below(4)))
+            }
+            if rng.chance(perMille: 300) {
+                fixture.flakyCompensation = SagaStep(rawValue: Int(rng.below(4)))
+                fixture.flakyFailures = 1 + Int(rng.below(3))
+            }
+            let title = "burst: " + (fixture.rejectAt.map(\.refusal) ?? "succeeds")
+            return SagaScenario(saga: firstSaga + index, title: title, fixture: fixture)
+        }
+    }
+
+    /// What the correct protocol does with this saga when nothing else goes wrong.
+    public var expectation: String {
+        if case .outage(let step, _)? = trigger {
+            return "undo " + SagaStep.letters(SagaStep.allCases.filter { $0 <= step }.sorted(by: >))
+        }
+        guard let reject = fixture.rejectAt else { return "commit" }
+        let undo = SagaStep.allCases.filter { $0 < reject }.sorted(by: >)
+        return undo.isEmpty ? "nothing" : "undo " + SagaStep.letters(undo)
+    }
+}
