@@ -83,7 +83,15 @@ public final class Simulator<Node: SimulatedNode, External> {
     /// Processes the next event. Returns nil when nothing is left to do.
     @discardableResult
     public func step() -> Occurrence? {
-        while let entry = queue.pop() {
+        step(notAfter: nil)
+    }
+
+    /// Processes the next event due at or before `limit` (any time when nil). Stale timers
+    /// are skipped without crossing `limit`, so the clock never runs past it.
+    private func step(notAfter limit: SimTime?) -> Occurrence? {
+        while let next = queue.nextTime {
+            if let limit, next > limit { return nil }
+            guard let entry = queue.pop() else { return nil }
             if let occurrence = process(entry) { return occurrence }
         }
         return nil
@@ -130,7 +138,7 @@ public final class Simulator<Node: SimulatedNode, External> {
     @discardableResult
     public func run(until limit: SimTime, observe: (Occurrence) -> Bool = { _ in true }) -> Bool {
         while let next = queue.nextTime, next <= limit {
-            guard let occurrence = step() else { break }
+            guard let occurrence = step(notAfter: limit) else { break }
             if !observe(occurrence) { return false }
         }
         now = max(now, limit)

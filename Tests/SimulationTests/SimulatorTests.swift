@@ -120,3 +120,39 @@ func sameSeedSameTrace(seed: UInt64) {
     #expect(lines.allSatisfy { $0.count <= 100 })
     #expect(lines[0].hasPrefix("  1234.000ms  n3   commit    word"))
 }
+
+/// A node whose only timer is re-armed on a command, leaving the first arming stale.
+struct Rearm: SimulatedNode {
+    enum Timer: Hashable { case once }
+    typealias Message = Never
+    typealias Command = SimDuration
+    typealias Output = String
+    typealias Durable = Never
+
+    init(id: NodeID, cluster: [NodeID], durable: Never?) {}
+    mutating func start(_ context: inout NodeContext<Rearm>) {
+        context.setTimer(.once, after: .milliseconds(10))
+    }
+    mutating func receive(_ message: Never, from sender: NodeID, _ context: inout NodeContext<Rearm>) {}
+    mutating func fire(_ timer: Timer, _ context: inout NodeContext<Rearm>) { context.output("fired") }
+    mutating func handle(_ command: SimDuration, _ context: inout NodeContext<Rearm>) {
+        context.setTimer(.once, after: command)
+    }
+}
+
+@Test func runUntilSkipsStaleTimersWithoutPassingTheLimit() {
+    let sim = Simulator<Rearm, Never>(seed: 1, nodeCount: 1)
+    sim.submit(.milliseconds(100), to: 0, after: .milliseconds(5))  // replaces the 10 ms timer
+    var fired: [SimTime] = []
+    sim.run(until: SimTime.zero + .milliseconds(50)) { _ in
+        fired += sim.outputs.map { _ in sim.now }
+        return true
+    }
+    #expect(fired.isEmpty)
+    #expect(sim.now == SimTime.zero + .milliseconds(50))
+    sim.run(until: SimTime.zero + .milliseconds(200)) { _ in
+        fired += sim.outputs.map { _ in sim.now }
+        return true
+    }
+    #expect(fired == [SimTime.zero + .milliseconds(105)])
+}
