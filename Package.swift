@@ -8,6 +8,7 @@ import PackageDescription
 let patterns: [(name: String, dependsOn: [String])] = [
     ("Saga", []),
     ("FailureDetection", []),
+    ("Gossip", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

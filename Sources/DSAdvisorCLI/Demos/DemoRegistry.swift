@@ -6,6 +6,7 @@ enum DemoRegistry {
     static let commands: [any DemoRunner.Type] = [
         SagaDemoCommand.self,
         FailureDetectionDemoCommand.self,
+        GossipDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
