@@ -34,7 +34,7 @@ final class GossipHarness {
         tracker = GossipTracker(members: config.members)
         checker = GossipInvariantChecker(members: config.members, period: config.period)
         writeRNG = sim.stream(7)
-        checker.networkChanged(disturbed: sim.network.dropPerMille > 0, at: .zero)
+        checker.networkChanged(partitioned: false, lossy: sim.network.dropPerMille > 0, at: .zero)
     }
 
     /// Runs at least `periods` periods, then until the group agrees; returns a broken invariant.
@@ -124,7 +124,7 @@ final class GossipHarness {
         case .network:
             break
         }
-        checker.networkChanged(disturbed: partitioned || sim.network.dropPerMille > 0, at: now)
+        checker.networkChanged(partitioned: partitioned, lossy: sim.network.dropPerMille > 0, at: now)
         timeline.event(now, "fault", GossipHarness.describe(fault))
     }
 

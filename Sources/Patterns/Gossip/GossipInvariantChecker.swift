@@ -30,18 +30,26 @@ public struct GossipInvariantChecker: Sendable {
 
     let members: Int
     let period: SimDuration
-    /// The last time the network was disturbed (partitioned or lossy), if ever.
-    private(set) var lastDisturbed: SimTime?
-    private(set) var disturbedNow = false
+    /// The last time the network was partitioned, and lossy, if ever; and whether it is now.
+    private var lastPartitioned: SimTime?
+    private var lastLossy: SimTime?
+    private var partitionedNow = false
+    private var lossyNow = false
     /// The last time each member was down.
     private var lastDown: [SimTime?]
     /// When the group first suspected each (member, incarnation).
     private var firstSuspicion: [UInt64: SimTime] = [:]
     /// Suspicions an observer holds, keyed by observer·n + member.
     private var open: [Int: Suspicion] = [:]
-    /// Live (member, incarnation) pairs some member held dead, each explained.
-    private var explained: Set<UInt64> = []
-    public var explainedFalseDeaths: Int { explained.count }
+    /// Live (member, incarnation) pairs some member held dead, each explained, by cause.
+    private var explained: [String: Set<UInt64>] = [:]
+    public var explainedFalseDeaths: Int { explained.values.map(\.count).reduce(0, +) }
+    /// "partition 12, loss 1": the causes, in a fixed order.
+    public var explanation: String {
+        ["partition", "loss", "restart"].compactMap { cause in
+            explained[cause].map { "\(cause) \($0.count)" }
+        }.joined(separator: ", ")
+    }
 
     public init(members: Int, period: SimDuration) {
         self.members = members
@@ -49,9 +57,11 @@ public struct GossipInvariantChecker: Sendable {
         lastDown = Array(repeating: nil, count: members)
     }
 
-    mutating func networkChanged(disturbed: Bool, at now: SimTime) {
-        if disturbed || disturbedNow { lastDisturbed = now }
-        disturbedNow = disturbed
+    mutating func networkChanged(partitioned: Bool, lossy: Bool, at now: SimTime) {
+        if partitioned || partitionedNow { lastPartitioned = now }
+        if lossy || lossyNow { lastLossy = now }
+        partitionedNow = partitioned
+        lossyNow = lossy
     }
 
     mutating func down(_ member: NodeID, at now: SimTime) {
@@ -82,8 +92,8 @@ public struct GossipInvariantChecker: Sendable {
             guard up else { return nil }
             let began = firstSuspicion[key] ?? now
             let window = SimTime(nanoseconds: began.nanoseconds - min(began.nanoseconds, (period * 2).nanoseconds))
-            if disturbed(since: window) || (lastDown[event.member].map { $0 >= window } ?? false) {
-                explained.insert(key)
+            if let cause = cause(event.member, since: window) {
+                explained[cause, default: []].insert(key)
                 return nil
             }
             if event.kind == .confirm, open[pair]?.answered == true {
@@ -100,8 +110,13 @@ public struct GossipInvariantChecker: Sendable {
         return nil
     }
 
-    private func disturbed(since start: SimTime) -> Bool {
-        disturbedNow || (lastDisturbed.map { $0 >= start } ?? false)
+    /// Why a live member may rightly have been held dead: it was down for a while, or the
+    /// network was partitioned or lossy since `start`; nil when nothing excuses it.
+    private func cause(_ member: NodeID, since start: SimTime) -> String? {
+        if partitionedNow || (lastPartitioned.map { $0 >= start } ?? false) { return "partition" }
+        if lossyNow || (lastLossy.map { $0 >= start } ?? false) { return "loss" }
+        if lastDown[member].map({ $0 >= start }) ?? false { return "restart" }
+        return nil
     }
 
     /// Whether every live member's view matches the truth (live members alive, crashed ones

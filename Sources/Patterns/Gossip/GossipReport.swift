@@ -71,9 +71,9 @@ struct GossipReport {
             ("agreement", .string("membership at period " + (harness.membershipAgreedAt.map(String.init) ?? "-")
                 + " (last fault: \(harness.scenario.faultsEndPeriod)); store at period "
                 + (harness.storeAgreedAt.map(String.init) ?? "-") + " (last write: \(harness.scenario.writesEndPeriod))")),
-            ("suspicions", .string("\(t.falseSuspicions) of live members (probe failed), \(t.refutations) refutations, "
-                + "\(harness.checker.explainedFalseDeaths) live members (by incarnation) held dead somewhere, each "
-                + "explained by a partition, loss or restart")),
+            ("suspicions", .string("\(t.falseSuspicions) probes of live members failed, \(t.refutations) refutations, "
+                + "\(harness.checker.explainedFalseDeaths) live members (by incarnation) held dead somewhere"
+                + (harness.checker.explainedFalseDeaths == 0 ? "" : ", each explained: \(harness.checker.explanation)"))),
             ("store", .string("\(t.writes) writes to random members, spread by push-pull anti-entropy only")),
             ("network", .string("\(sim.stats.messagesSent) sent, \(sim.stats.messagesDropped) dropped")),
             ("invariants", .string(violation.map { "BROKEN: \($0.invariant)" }

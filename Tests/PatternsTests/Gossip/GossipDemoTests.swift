@@ -49,10 +49,11 @@ private func run(_ options: GossipDemo.Options) -> ([String], DemoOutcome) {
     #expect(other.observe(SwimEvent(kind: .deadByGossip, member: 3, incarnation: 0), by: 0, up: true,
                           at: t + .seconds(8))?.invariant == "no-false-death")
     var partitioned = GossipInvariantChecker(members: 4, period: .seconds(1))
-    partitioned.networkChanged(disturbed: true, at: t)
-    partitioned.networkChanged(disturbed: false, at: t + .seconds(5))
+    partitioned.networkChanged(partitioned: true, lossy: false, at: t)
+    partitioned.networkChanged(partitioned: false, lossy: false, at: t + .seconds(5))
     _ = partitioned.observe(SwimEvent(kind: .suspectByProbe, member: 3, incarnation: 0), by: 0, up: true, at: t + .seconds(1))
     #expect(partitioned.observe(SwimEvent(kind: .confirm, member: 3, incarnation: 0), by: 0, up: true,
                                 at: t + .seconds(9)) == nil)
     #expect(partitioned.explainedFalseDeaths == 1)
+    #expect(partitioned.explanation == "partition 1")
 }
