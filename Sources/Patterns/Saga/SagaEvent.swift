@@ -15,7 +15,7 @@ public struct SagaEvent: Equatable, Sendable {
         case compensating = "undo", compensated = "undone", finished = "end", recovered = "recover"
         // participant
         case applied = "apply", refused = "refuse", transient = "503", deduplicated = "dedupe"
-        case voided = "void", fenced = "fence"
+        case voided = "void", fenced = "fence", slow = "busy"
     }
 
     public var kind: Kind
@@ -43,6 +43,8 @@ public struct SagaEffects: Sendable {
     public var timers: [(saga: Int, after: SimDuration?)] = []
     public var persist = false
     public var events: [SagaEvent] = []
+    /// A participant's requests put aside to be processed after a delay (a slow service).
+    public var deferred: [(request: SagaRequest, after: SimDuration)] = []
     /// The simulation's generator, lent for one handler (backoff jitter, transient errors).
     public var rng: SeededRNG
 

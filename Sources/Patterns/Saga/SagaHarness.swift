@@ -25,6 +25,8 @@ final class SagaHarness {
     var tally = Tally()
     private var nextScripted = 0
     private var crashArmed: SagaScenario.Trigger?
+    /// Section titles to print once the clock reaches them (when their saga begins).
+    private var sections: [(at: SimTime, title: String)] = []
 
     init(sim: Simulator<SagaNode, Never>, timeline: Timeline, story: [SagaScenario], burst: [SagaScenario]) {
         self.sim = sim
@@ -32,8 +34,6 @@ final class SagaHarness {
         scenarios = story + burst
         storyCount = story.count
     }
-
-    var allFinished: Bool { tally.outcomes.count == scenarios.count }
 
     /// Runs until nothing is left to happen (every saga finished, every fault undone, every
     /// late message delivered); returns a broken invariant.
@@ -50,6 +50,10 @@ final class SagaHarness {
     }
 
     private func narrate(_ occurrence: Simulator<SagaNode, Never>.Occurrence) {
+        while let first = sections.first, first.at <= sim.now {
+            timeline.section(first.title)
+            sections.removeFirst()
+        }
         switch occurrence {
         case .faultApplied(let fault):
             timeline.event(sim.now, "fault", fault.description)
@@ -75,8 +79,8 @@ final class SagaHarness {
         case .retry: tally.retries[event.saga, default: 0] += 1
         case .recovered: tally.recoveries += 1
         case .sent:
-            if case .crashOrchestratorAfterSending(let step, let down)? = crashArmed,
-               event.key?.step == step, event.key?.kind == .action {
+            if case .crashOrchestratorAfterSending(let step, let kind, let down)? = crashArmed,
+               event.key?.step == step, event.key?.kind == kind {
                 crashArmed = nil
                 sim.inject(.crash(0))
                 sim.inject(.restart(0), after: down)
@@ -85,7 +89,7 @@ final class SagaHarness {
             tally.ended[event.saga] = sim.now
             tally.outcomes[event.saga] = event.outcome
             if nextScripted <= storyCount && event.saga == scenarios[nextScripted - 1].saga {
-                submitNext(after: .milliseconds(100))
+                submitNext(after: scenarios[nextScripted - 1].pauseAfter)
             }
         default:
             break
@@ -96,7 +100,7 @@ final class SagaHarness {
     private func submitNext(after delay: SimDuration) {
         guard nextScripted < scenarios.count else { return }
         if nextScripted >= storyCount {
-            timeline.section("burst: \(scenarios.count - nextScripted) concurrent sagas, outcomes drawn from the seed")
+            sections.append((sim.now + delay, "burst: \(scenarios.count - nextScripted) concurrent sagas, outcomes drawn from the seed"))
             var rng = sim.stream(2)
             for scenario in scenarios[nextScripted...] {
                 let offset = delay + SimDuration.random(in: .zero, .milliseconds(30), using: &rng)
@@ -107,7 +111,7 @@ final class SagaHarness {
         }
         let scenario = scenarios[nextScripted]
         nextScripted += 1
-        timeline.section("saga \(scenario.saga): \(scenario.title) (expected: \(scenario.expectation))")
+        sections.append((sim.now + delay, "saga \(scenario.saga): \(scenario.title) (expected: \(scenario.expectation))"))
         sim.submit(.begin(saga: scenario.saga, fixture: scenario.fixture), to: 0, after: delay)
         switch scenario.trigger {
         case .outage(let step, let down)?:

@@ -14,7 +14,10 @@ public enum SagaCommand: Sendable {
 }
 
 public enum SagaTimer: Hashable, Sendable {
+    /// The orchestrator's timeout or backoff for one saga.
     case saga(Int)
+    /// A slow participant finishes processing one attempt of a request.
+    case process(IdempotencyKey, attempt: Int)
 }
 
 /// What a node keeps on stable storage.
@@ -38,6 +41,8 @@ public struct SagaNode: SimulatedNode {
     public let id: NodeID
     public private(set) var role: Role
     private let restarted: Bool
+    /// Requests a slow participant is still processing (volatile: a crash drops them).
+    private var deferred: [SagaRequest] = []
 
     public init(id: NodeID, cluster: [NodeID], durable: SagaDisk?) {
         self.id = id
@@ -78,8 +83,7 @@ public struct SagaNode: SimulatedNode {
         switch (message, role) {
         case (.request(let request), .participant(var participant)):
             let changed = run(&context) { effects in
-                let reply = participant.handle(request, &effects)
-                effects.sends.append((sender, .reply(reply)))
+                if let reply = participant.handle(request, &effects) { effects.sends.append((sender, .reply(reply))) }
             }
             role = .participant(participant)
             save(changed, &context)
@@ -93,10 +97,22 @@ public struct SagaNode: SimulatedNode {
     }
 
     public mutating func fire(_ timer: SagaTimer, _ context: inout NodeContext<SagaNode>) {
-        guard case .saga(let saga) = timer, case .orchestrator(var orchestrator) = role else { return }
-        let changed = run(&context) { orchestrator.fire(saga: saga, &$0) }
-        role = .orchestrator(orchestrator)
-        save(changed, &context)
+        switch (timer, role) {
+        case (.saga(let saga), .orchestrator(var orchestrator)):
+            let changed = run(&context) { orchestrator.fire(saga: saga, &$0) }
+            role = .orchestrator(orchestrator)
+            save(changed, &context)
+        case (.process(let key, let attempt), .participant(var participant)):
+            guard let index = deferred.firstIndex(where: { $0.key == key && $0.attempt == attempt }) else { return }
+            let request = deferred.remove(at: index)
+            let changed = run(&context) { effects in
+                effects.sends.append((0, .reply(participant.resume(request, &effects))))
+            }
+            role = .participant(participant)
+            save(changed, &context)
+        default:
+            break
+        }
     }
 
     public mutating func handle(_ command: SagaCommand, _ context: inout NodeContext<SagaNode>) {
@@ -122,7 +138,7 @@ public struct SagaNode: SimulatedNode {
     }
 
     /// Runs a state-machine handler and hands its effects to the simulator.
-    private func run(_ context: inout NodeContext<SagaNode>, _ body: (inout SagaEffects) -> Void) -> Bool {
+    private mutating func run(_ context: inout NodeContext<SagaNode>, _ body: (inout SagaEffects) -> Void) -> Bool {
         var effects = SagaEffects(rng: context.rng)
         body(&effects)
         context.rng = effects.rng
@@ -135,6 +151,10 @@ public struct SagaNode: SimulatedNode {
             }
         }
         for event in effects.events { context.output(event) }
+        for (request, after) in effects.deferred {
+            deferred.append(request)
+            context.setTimer(.process(request.key, attempt: request.attempt), after: after)
+        }
         return effects.persist
     }
 

@@ -28,8 +28,6 @@ public struct SagaOrchestrator: Sendable {
     public let config: SagaConfig
     public private(set) var log: SagaLog
     private var pending: [Int: Pending] = [:]
-    /// Retries made, per saga, for the report.
-    public private(set) var retries: [Int: Int] = [:]
 
     public init(config: SagaConfig, log: SagaLog? = nil) {
         self.config = config
@@ -173,7 +171,6 @@ public struct SagaOrchestrator: Sendable {
         current.awaitingReply = false
         current.lastFailure = "\(cause) after \(wait)"
         pending[saga] = current
-        retries[saga, default: 0] += 1
         effects.timers.append((saga, wait))
     }
 

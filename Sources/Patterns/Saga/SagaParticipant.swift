@@ -3,9 +3,10 @@
 /// effect it applied (Garcia-Molina & Salem 1987, §1: compensations must always succeed and
 /// be retriable; Richardson, "Microservices Patterns" ch. 4, on idempotent participants).
 ///
-/// A compensation that arrives before its action (or for an action that never arrived)
-/// voids the key: nothing is undone, and a late copy of the action is refused, so a delayed
-/// message cannot book a seat for a saga that was already rolled back.
+/// A compensation that arrives before its action (or for an action that never arrived, or is
+/// still being processed by a slow service) voids the key: nothing is undone, and a late copy
+/// of the action is refused, so a delayed action cannot book a seat for a saga that was
+/// already rolled back.
 ///
 /// Simplifications:
 /// - Each service keeps one record per saga and a ledger of effects instead of inventory.
@@ -50,8 +51,24 @@ public struct SagaParticipant: Sendable {
         self.disk = disk ?? ParticipantDisk()
     }
 
-    /// Handles one request and answers it.
-    public mutating func handle(_ request: SagaRequest, _ effects: inout SagaEffects) -> SagaReply {
+    /// Handles one request and answers it, or puts it aside (nil) when the service is slow:
+    /// `resume` processes it later.
+    public mutating func handle(_ request: SagaRequest, _ effects: inout SagaEffects) -> SagaReply? {
+        if request.key.kind == .action, request.fixture.slowAt == step, disk.records[request.key.saga] == nil {
+            effects.deferred.append((request, request.fixture.slowFor))
+            effects.events.append(SagaEvent(.slow, saga: request.key.saga, key: request.key,
+                "\(request.key) attempt \(request.attempt): overloaded, processing takes \(request.fixture.slowFor)"))
+            return nil
+        }
+        return process(request, &effects)
+    }
+
+    /// A request put aside by `handle` is processed now.
+    public mutating func resume(_ request: SagaRequest, _ effects: inout SagaEffects) -> SagaReply {
+        process(request, &effects)
+    }
+
+    private mutating func process(_ request: SagaRequest, _ effects: inout SagaEffects) -> SagaReply {
         let result: SagaReplyResult
         switch request.key.kind {
         case .action: result = act(request, &effects)
@@ -75,7 +92,7 @@ public struct SagaParticipant: Sendable {
             return .rejected(reason)
         case .compensated?, .voided?:
             effects.events.append(SagaEvent(.fenced, saga: key.saga, key: key,
-                "\(key) attempt \(request.attempt) arrived after its compensation: refused"))
+                "\(key) attempt \(request.attempt) comes after its compensation: refused, nothing applied"))
             return .rejected("already compensated")
         case nil:
             if request.fixture.rejectAt == step {
@@ -111,7 +128,7 @@ public struct SagaParticipant: Sendable {
             disk.records[key.saga] = .voided
             effects.persist = true
             effects.events.append(SagaEvent(.voided, saga: key.saga, key: key,
-                "\(key): action never arrived; nothing to undo, later copies of it will be refused"))
+                "\(key): no action applied for this key: nothing to undo; the key is fenced, a late action is refused"))
             return .done
         case .applied?:
             if isFlaky(request) || effects.rng.chance(perMille: config.transientErrorPerMille) {

@@ -97,17 +97,24 @@ public struct IdempotencyKey: Hashable, Comparable, Sendable, CustomStringConver
     }
 }
 
-/// The scripted business outcome of one saga: which step refuses, and which compensation
-/// fails transiently a few times before it goes through.
+/// The scripted business outcome of one saga: which step refuses, which compensation fails
+/// transiently a few times before it goes through, which service is slow.
 public struct SagaFixture: Equatable, Sendable {
     public var rejectAt: SagaStep?
     public var flakyCompensation: SagaStep?
     public var flakyFailures: Int
+    /// This step's service takes `slowFor` to process each action request (an overloaded
+    /// service): the orchestrator gives up and compensates before the action lands.
+    public var slowAt: SagaStep?
+    public var slowFor: SimDuration
 
-    public init(rejectAt: SagaStep? = nil, flakyCompensation: SagaStep? = nil, flakyFailures: Int = 0) {
+    public init(rejectAt: SagaStep? = nil, flakyCompensation: SagaStep? = nil, flakyFailures: Int = 0,
+                slowAt: SagaStep? = nil, slowFor: SimDuration = .zero) {
         self.rejectAt = rejectAt
         self.flakyCompensation = flakyCompensation
         self.flakyFailures = flakyFailures
+        self.slowAt = slowAt
+        self.slowFor = slowFor
     }
 
     public static let succeeds = SagaFixture()

@@ -15,7 +15,7 @@ private func request(_ saga: Int, _ kind: SagaRequestKind, attempt: Int = 1,
 private func send(_ p: inout SagaParticipant, _ r: SagaRequest) -> (SagaReplyResult, [SagaEvent.Kind]) {
     var effects = SagaEffects(rng: SeededRNG(seed: 1))
     let reply = p.handle(r, &effects)
-    return (reply.result, effects.events.map(\.kind))
+    return (reply?.result ?? .transientError, effects.events.map(\.kind))
 }
 
 @Test func retriedActionAppliesOnce() {
@@ -69,4 +69,18 @@ private func send(_ p: inout SagaParticipant, _ r: SagaRequest) -> (SagaReplyRes
     _ = send(&p, request(6, .action))
     _ = send(&p, request(6, .action, attempt: 2))
     #expect(p.disk.ledger.count == 2)
+}
+
+@Test func aSlowActionThatLandsAfterItsCompensationIsFenced() {
+    var p = hotel()
+    let fixture = SagaFixture(slowAt: .hotel, slowFor: .seconds(1))
+    var effects = SagaEffects(rng: SeededRNG(seed: 1))
+    let action = request(7, .action, fixture: fixture)
+    #expect(p.handle(action, &effects) == nil)
+    #expect(effects.deferred.count == 1 && effects.deferred[0].after == .seconds(1))
+    #expect(send(&p, request(7, .compensation, fixture: fixture)).1 == [.voided])
+    var later = SagaEffects(rng: SeededRNG(seed: 2))
+    #expect(p.resume(action, &later).result == .rejected("already compensated"))
+    #expect(later.events.map(\.kind) == [.fenced])
+    #expect(p.disk.ledger.isEmpty)
 }
