@@ -96,17 +96,30 @@ final class SagaHarness {
         }
     }
 
+    /// The burst: every remaining saga within 30 ms, and one node (orchestrator or participant,
+    /// drawn from the seed) crashing at a random moment of it and restarting a little later.
+    private func submitBurst(after delay: SimDuration) {
+        var rng = sim.stream(2)
+        let victim = Int(rng.below(UInt64(sim.cluster.count)))
+        let into = SimDuration.random(in: .zero, .milliseconds(150), using: &rng)
+        let crashAt = delay + into
+        let downFor = SimDuration.random(in: .milliseconds(50), .milliseconds(600), using: &rng)
+        sections.append((sim.now + delay, "burst: \(scenarios.count - nextScripted) concurrent sagas, outcomes "
+            + "drawn from the seed; n\(victim) crashes \(into) in, for \(downFor)"))
+        for scenario in scenarios[nextScripted...] {
+            let offset = delay + SimDuration.random(in: .zero, .milliseconds(30), using: &rng)
+            sim.submit(.begin(saga: scenario.saga, fixture: scenario.fixture), to: 0, after: offset)
+        }
+        sim.inject(.crash(victim), after: crashAt)
+        sim.inject(.restart(victim), after: crashAt + downFor)
+        nextScripted = scenarios.count
+    }
+
     /// Submits the next scripted saga, or, after the story, the whole burst.
     private func submitNext(after delay: SimDuration) {
         guard nextScripted < scenarios.count else { return }
         if nextScripted >= storyCount {
-            sections.append((sim.now + delay, "burst: \(scenarios.count - nextScripted) concurrent sagas, outcomes drawn from the seed"))
-            var rng = sim.stream(2)
-            for scenario in scenarios[nextScripted...] {
-                let offset = delay + SimDuration.random(in: .zero, .milliseconds(30), using: &rng)
-                sim.submit(.begin(saga: scenario.saga, fixture: scenario.fixture), to: 0, after: offset)
-            }
-            nextScripted = scenarios.count
+            submitBurst(after: delay)
             return
         }
         let scenario = scenarios[nextScripted]

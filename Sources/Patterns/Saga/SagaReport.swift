@@ -35,6 +35,10 @@ struct SagaReport {
         timeline.table("Sagas, from the orchestrator's log (F flight, H hotel, C car, P payment; in run order)",
                        columns: ["saga", "scenario", "outcome", "did", "undid", "retries", "took", "expected"],
                        rows: rows)
+        if harness.scenarios.count > harness.storyCount {
+            timeline.note("expected = without faults; a burst saga may end compensated instead: the crash "
+                + "during the burst can exhaust an action's retries, which is the protocol working.")
+        }
         timeline.table("Participants (from their ledgers)",
                        columns: ["service", "node", "applied", "deduped", "voided", "fenced", "503s", "refused"],
                        rows: participantRows())

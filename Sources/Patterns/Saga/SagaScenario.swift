@@ -1,8 +1,9 @@
 /// The sagas the demo runs: a scripted story (one commit, a refusal at each step in turn, a
 /// flaky compensation, an orchestrator crash mid-saga and another mid-compensation, a
 /// participant outage that exhausts an action's retries, an overloaded participant whose
-/// action lands after its compensation) and then a burst of concurrent sagas whose outcomes are drawn from the
-/// seed. The story follows the failure cases Garcia-Molina & Salem 1987 §1 and §5 discuss.
+/// action lands after its compensation) and then a burst of concurrent sagas whose outcomes
+/// (and one crash during it) are drawn from the seed. The story follows the failure cases
+/// Garcia-Molina & Salem 1987 §1 and §5 discuss.
 ///
 /// Simplifications:
 /// - Scripted faults are triggered by the harness on what the orchestrator reports; they are
