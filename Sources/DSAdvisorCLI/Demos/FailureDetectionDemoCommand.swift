@@ -8,7 +8,7 @@ struct FailureDetectionDemoCommand: DemoRunner {
     static let demoID = "failure-detector"
     static let configuration = CommandConfiguration(
         commandName: "failure-detector",
-        abstract: "Phi accrual failure detector vs fixed timeouts: false suspicions vs detection time.",
+        abstract: "Phi accrual vs fixed timeouts: false suspicions per hour vs detection time.",
         discussion: """
             Senders heartbeat to a monitor for an hour of simulated time on each network, then \
             crash. Every detector sees the same arrivals; the tables give phi over time around a \

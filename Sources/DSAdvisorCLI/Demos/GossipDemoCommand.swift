@@ -8,7 +8,7 @@ struct GossipDemoCommand: DemoRunner {
     static let demoID = "gossip"
     static let configuration = CommandConfiguration(
         commandName: "gossip",
-        abstract: "SWIM membership: ping/ping-req, suspicion and refutation, piggybacked gossip, push-pull.",
+        abstract: "SWIM membership: suspicion, refutation, piggybacked gossip, push-pull sync.",
         discussion: """
             The story (64 members) crashes members, isolates one for less than the suspicion \
             timeout (it refutes), splits the group for longer (each side confirms the other dead; \

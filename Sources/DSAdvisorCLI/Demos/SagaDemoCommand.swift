@@ -8,7 +8,7 @@ struct SagaDemoCommand: DemoRunner {
     static let demoID = "saga"
     static let configuration = CommandConfiguration(
         commandName: "saga",
-        abstract: "Orchestrated saga: compensations in reverse, retries, idempotency keys, saga log.",
+        abstract: "Orchestrated saga: reverse compensations, retries, idempotency keys, saga log.",
         discussion: """
             A trip (flight, hotel, car, payment) booked by an orchestrator: one saga commits, one \
             is refused at each step in turn, a compensation is flaky, the orchestrator crashes \
