@@ -65,7 +65,8 @@ struct GossipDemoCommand: DemoRunner {
         guard (4...1_000).contains(members ?? 64), (10...1_000).contains(periods) else {
             throw ValidationError("--members must be in 4...1000 and --periods in 10...1000")
         }
-        guard (0...((members ?? 1_000) / 2)).contains(kill ?? 0) else { throw ValidationError("--kill must be 0...members/2") }
+        let memberCount = members ?? (experiment == "scale" ? 1_000 : 64)
+        guard (0...(memberCount / 2)).contains(kill ?? 0) else { throw ValidationError("--kill must be 0...members/2") }
         guard drop <= 300, (0...8).contains(k), (1...10).contains(lambda), (1...100).contains(pushPull) else {
             throw ValidationError("--drop 0-300, --k 0-8, --lambda 1-10, --push-pull 1-100")
         }
