@@ -58,6 +58,9 @@ struct FailureDetectionDemoCommand: DemoRunner {
     @Option(help: "Acceptable heartbeat pause in ms added to the mean for --thresholds (Akka cluster: 3000).")
     var pause: Double = 0
 
+    @Option(help: "Sender n2 stalls this many ms half-way through, like a GC pause (0-30000; 0: never).")
+    var stall: UInt64 = 2_500
+
     @Option(help: "Phi formula: correct, or inverted-tail (broken, to watch the checker catch it).")
     var variant = "correct"
 
@@ -79,6 +82,7 @@ struct FailureDetectionDemoCommand: DemoRunner {
         guard (2...1_000).contains(window), (1...10_000).contains(minStd), (0...10_000).contains(pause) else {
             throw ValidationError("--window 2-1000, --min-std 1-10000, --pause 0-10000")
         }
+        guard stall <= 30_000 else { throw ValidationError("--stall must be in 0...30000") }
         guard let variant = PhiAccrualDetector.Variant(rawValue: variant) else {
             throw ValidationError("--variant must be correct or inverted-tail")
         }
@@ -88,7 +92,8 @@ struct FailureDetectionDemoCommand: DemoRunner {
             interval: .milliseconds(interval), thresholds: try list(thresholds, "--thresholds", 0.5...30),
             exponentialThresholds: try list(expThresholds, "--exp-thresholds", 0.5...30),
             pausedThresholds: try list(pausedThresholds, "--paused-thresholds", 0.5...30), timeouts: timeoutList,
-            window: window, minStdDeviationMillis: minStd, acceptablePauseMillis: pause, variant: variant)
+            window: window, minStdDeviationMillis: minStd, acceptablePauseMillis: pause, variant: variant,
+            stall: .milliseconds(stall))
     }
 
     private func list(_ text: String, _ name: String, _ range: ClosedRange<Double>) throws -> [Double] {

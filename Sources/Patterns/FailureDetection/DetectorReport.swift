@@ -93,9 +93,9 @@ struct DetectorReport {
             + "T_D over \(options.senders) crashes)",
             columns: ["network", "detector", "false/h", "P_A trusted", "T_D mean", "T_D max"], rows: rows)
         timeline.note("Reading it: phi adapts its deadline to the jitter it has seen (mean + y*std dev), "
-            + "but one lost heartbeat is a gap of two intervals, far out in the tail of a normal fit, so "
-            + "low thresholds suspect on every loss; an acceptable pause (Akka: 3 s) absorbs that for "
-            + "a slower T_D. Cassandra's exponential phi 8 waits 8*ln(10) = 18.4 mean intervals.")
+            + "but a lost heartbeat (a gap of two intervals) or a stalled sender lies far out in the tail "
+            + "of a normal fit, so every threshold suspects it; an acceptable pause (Akka: 3 s) absorbs "
+            + "both for a slower T_D. Cassandra's exponential phi 8 waits 8*ln(10) = 18.4 mean intervals.")
     }
 
     func summary(violation: InvariantViolation?, on timeline: Timeline) {

@@ -23,6 +23,8 @@ final class DetectorRun {
     private(set) var samples: [(time: SimTime, sinceLast: SimDuration, phi: [Double?], suspecting: [Bool])] = []
     private var openSince: [[SimTime?]]
     private var printedFalse = 0
+    /// A sender that stalls mid-run (a GC pause), and when.
+    private(set) var stall: (sender: NodeID, from: SimTime, until: SimTime)?
     private let timeline: Timeline
     private let checker = DetectorInvariantChecker()
 
@@ -42,7 +44,12 @@ final class DetectorRun {
         aliveTime = plan.map { $0.at - .zero }.reduce(.zero, +)
         sim = Simulator(seed: seed, nodeCount: options.senders + 1, network: profile.network, faults: FaultPlan(plan))
         let config = HeartbeatConfig(interval: options.interval, detectors: options.detectors, windowCapacity: options.window)
-        for node in sim.cluster { sim.submit(config, to: node) }
+        for node in sim.cluster { sim.submit(.configure(config), to: node) }
+        if options.stall > .zero && options.senders >= 2 {
+            let at = SimDuration.seconds(UInt64(options.minutes) * 30) + SimDuration.random(in: .zero, .seconds(1), using: &rng)
+            stall = (2, SimTime.zero + at, SimTime.zero + at + options.stall)
+            sim.submit(.stall(options.stall), to: 2, after: at)
+        }
         tallies = Array(repeating: Tally(), count: options.detectors.count)
         openSince = Array(repeating: Array(repeating: nil, count: options.detectors.count), count: options.senders + 1)
     }
@@ -80,6 +87,9 @@ final class DetectorRun {
         if case .faultApplied(let fault) = occurrence {
             timeline.event(sim.now, "fault", "\(fault) (\(profile.name))")
         }
+        if case .commandHandled(let node, .stall(let duration)) = occurrence {
+            timeline.event(sim.now, node: node, "stall", "n\(node) stalls for \(duration) (a GC pause): alive, but silent")
+        }
         for (_, event) in sim.outputs {
             if let breach = checker.check(event, monitor: monitor, at: sim.now) { return breach }
             tally(event)
@@ -95,7 +105,10 @@ final class DetectorRun {
             openSince[event.sender][event.detector] = sim.now
             if sim.now < crash {
                 tallies[event.detector].falseSuspicions += 1
-                if printedFalse < 3 {
+                if let stall, event.sender == stall.sender, sim.now >= stall.from, sim.now <= stall.until + .seconds(1) {
+                    timeline.event(sim.now, node: 0, "suspect", "FALSE: \(name) suspects stalled n\(event.sender): "
+                        + "\(event.elapsed) since its last heartbeat" + phiText(event))
+                } else if printedFalse < 3 {
                     printedFalse += 1
                     timeline.event(sim.now, node: 0, "suspect", "FALSE: \(name) suspects live n\(event.sender): "
                         + "\(event.elapsed) since its last heartbeat" + phiText(event))

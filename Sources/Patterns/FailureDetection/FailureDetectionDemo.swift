@@ -6,7 +6,8 @@
 /// Simplifications:
 /// - One monitor, several senders, one-way heartbeats; every detector sees the same arrivals.
 /// - Every sender crashes at the end of the measured period (10 s apart), so detection time is
-///   measured on as many crashes as there are senders.
+///   measured on as many crashes as there are senders. Half-way through, n2 stalls once (a GC
+///   pause): the false suspicions that acceptable-heartbeat-pause exists to absorb.
 import Foundation
 import Simulation
 
@@ -27,13 +28,15 @@ public enum FailureDetectionDemo {
         public var minStdDeviationMillis: Double
         public var acceptablePauseMillis: Double
         public var variant: PhiAccrualDetector.Variant
+        /// Sender n2 stalls this long half-way through (zero: never).
+        public var stall: SimDuration
 
         public init(seed: UInt64 = 1, profiles: [JitterProfile] = JitterProfile.all, minutes: Int = 60,
                     senders: Int = 4, interval: SimDuration = .seconds(1), thresholds: [Double] = [1, 3, 8, 12],
                     exponentialThresholds: [Double] = [8], pausedThresholds: [Double] = [8],
                     timeouts: [SimDuration] = [.milliseconds(1_500), .milliseconds(3_000), .milliseconds(5_000)],
                     window: Int = 1_000, minStdDeviationMillis: Double = 100, acceptablePauseMillis: Double = 0,
-                    variant: PhiAccrualDetector.Variant = .correct) {
+                    variant: PhiAccrualDetector.Variant = .correct, stall: SimDuration = .milliseconds(2_500)) {
             self.seed = seed
             self.profiles = profiles
             self.minutes = minutes
@@ -47,6 +50,7 @@ public enum FailureDetectionDemo {
             self.minStdDeviationMillis = minStdDeviationMillis
             self.acceptablePauseMillis = acceptablePauseMillis
             self.variant = variant
+            self.stall = stall
         }
 
         /// Akka cluster's default `acceptable-heartbeat-pause`.
@@ -101,6 +105,7 @@ public enum FailureDetectionDemo {
             ("window", JSONValue(options.window)),
             ("min-std", .string("\(format(options.minStdDeviationMillis, decimals: 0))ms")),
             ("pause", .string("\(format(options.acceptablePauseMillis, decimals: 0))ms")),
+            ("stall", .string("\(options.stall.milliseconds)ms")),
             ("cdf", "normal(logistic approx.)"),
             ("variant", .string(options.variant.rawValue)),
         ]

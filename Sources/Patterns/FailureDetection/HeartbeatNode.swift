@@ -20,6 +20,13 @@ public struct HeartbeatConfig: Equatable, Sendable {
     }
 }
 
+public enum HeartbeatCommand: Sendable {
+    case configure(HeartbeatConfig)
+    /// The sender's process stalls (a stop-the-world GC pause): no heartbeat leaves for this
+    /// long, then the next one leaves at once.
+    case stall(SimDuration)
+}
+
 public enum HeartbeatTimer: Hashable, Sendable {
     case beat
     /// The earliest deadline of the detectors that still trust `sender`.
@@ -29,7 +36,7 @@ public enum HeartbeatTimer: Hashable, Sendable {
 public struct HeartbeatNode: SimulatedNode {
     public typealias Message = UInt64  // the heartbeat's sequence number
     public typealias Timer = HeartbeatTimer
-    public typealias Command = HeartbeatConfig
+    public typealias Command = HeartbeatCommand
     public typealias Output = DetectorEvent
     public typealias Durable = HeartbeatConfig
 
@@ -49,10 +56,17 @@ public struct HeartbeatNode: SimulatedNode {
         if let config { setUp(config, &context) }
     }
 
-    public mutating func handle(_ command: HeartbeatConfig, _ context: inout NodeContext<HeartbeatNode>) {
-        config = command
-        context.persist(command)
-        setUp(command, &context)
+    public mutating func handle(_ command: HeartbeatCommand, _ context: inout NodeContext<HeartbeatNode>) {
+        switch command {
+        case .configure(let config):
+            self.config = config
+            context.persist(config)
+            setUp(config, &context)
+        case .stall(let duration) where id != 0:
+            context.setTimer(.beat, after: duration)
+        case .stall:
+            break
+        }
     }
 
     private mutating func setUp(_ config: HeartbeatConfig, _ context: inout NodeContext<HeartbeatNode>) {

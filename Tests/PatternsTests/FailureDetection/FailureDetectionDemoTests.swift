@@ -56,3 +56,15 @@ private func short(seed: UInt64, variant: PhiAccrualDetector.Variant = .correct)
     }
     #expect(detectorRun.tallies[0].falseSuspicions > 0)
 }
+
+/// A 2.5 s stall of a live sender on a calm network: phi 8 suspects it (a mistake), phi 8 with
+/// Akka's 3 s acceptable pause does not.
+@Test func anAcceptablePauseAbsorbsAStall() {
+    let options = FailureDetectionDemo.Options(seed: 4, profiles: [.calm], minutes: 4, senders: 2, thresholds: [8],
+                                               exponentialThresholds: [], pausedThresholds: [8], timeouts: [])
+    let detectorRun = DetectorRun(profile: .calm, seed: 4, options: options, timeline: Timeline(format: .text, quiet: true) { _ in })
+    #expect(detectorRun.run(sampleAround: detectorRun.crashes[1]!, settle: .seconds(60)) == nil)
+    #expect(detectorRun.stall?.sender == 2)
+    #expect(detectorRun.tallies[0].falseSuspicions == 1)
+    #expect(detectorRun.tallies[1].falseSuspicions == 0)
+}
