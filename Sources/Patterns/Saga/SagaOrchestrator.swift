@@ -39,23 +39,52 @@ public struct SagaOrchestrator: Sendable {
 
     // MARK: Inputs
 
-    /// After a restart: replay the log and resend whatever each unfinished saga was waiting for.
+    /// After a restart: replay the log and resume every unfinished saga. A request the log
+    /// says was started is resent under its key; a log that stops between two records (a step
+    /// done but the next not yet started) resumes with the next transition.
     public mutating func recover(_ effects: inout SagaEffects) {
         for history in log.histories() where history.outcome == nil {
-            let key: IdempotencyKey
-            if history.failure == nil, let step = history.started.last, !history.done.contains(step) {
-                key = IdempotencyKey(saga: history.saga, step: step, kind: .action)
-            } else if let step = compensationOrder(history).first {
-                key = IdempotencyKey(saga: history.saga, step: step, kind: .compensation)
-            } else {
-                continue
+            let saga = history.saga
+            let next = resumePoint(history)
+            effects.events.append(SagaEvent(.recovered, saga: saga,
+                "saga \(saga) replayed from log (\(history.started.count) started, "
+                    + "\(history.compensated.count) undone): \(next.text)"))
+            pending[saga] = Pending(key: IdempotencyKey(saga: saga, step: .flight, kind: .action),
+                                    fixture: history.fixture, attempt: 0, awaitingReply: false)
+            switch next.action {
+            case .resend(let key):
+                pending[saga]?.key = key
+                send(saga, &effects)
+            case .start(let step):
+                startAction(saga: saga, step: step, fixture: history.fixture, &effects)
+            case .compensateNext:
+                compensateNext(saga: saga, &effects)
+            case .finish(let outcome):
+                finish(saga: saga, outcome, &effects)
             }
-            effects.events.append(SagaEvent(.recovered, saga: history.saga, key: key,
-                "saga \(history.saga) replayed from log (\(history.started.count) started, "
-                    + "\(history.compensated.count) undone): resend \(key)"))
-            pending[history.saga] = Pending(key: key, fixture: history.fixture, attempt: 0, awaitingReply: false)
-            send(history.saga, &effects)
         }
+    }
+
+    enum Resumption {
+        case resend(IdempotencyKey), start(SagaStep), compensateNext, finish(SagaOutcome)
+    }
+
+    /// Where an unfinished saga stands according to its log alone.
+    func resumePoint(_ h: SagaHistory) -> (action: Resumption, text: String) {
+        if h.failure == nil {
+            if let step = h.started.last, !h.done.contains(step) {
+                let key = IdempotencyKey(saga: h.saga, step: step, kind: .action)
+                return (.resend(key), "resend \(key)")
+            }
+            if let last = h.done.last, let step = SagaStep(rawValue: last.rawValue + 1) {
+                return (.start(step), "start \(step)")
+            }
+            return (.finish(.committed), "every step done: commit")
+        }
+        guard let step = compensationOrder(h).first else { return (.finish(.compensated), "all undone: end") }
+        let inFlight = h.compensationsStarted.last == step
+        let key = IdempotencyKey(saga: h.saga, step: step, kind: .compensation)
+        return inFlight ? (.resend(key), "resend \(key)") : (.compensateNext, "undo \(step)")
     }
 
     /// Starts a saga; a saga id the log already knows is ignored (the client's retry).

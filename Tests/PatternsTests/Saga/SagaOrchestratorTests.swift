@@ -152,3 +152,22 @@ private func reply(_ o: inout SagaOrchestrator, _ key: String, _ result: SagaRep
         if case .exhausted? = h.failure?.reason { #expect(plan.first == h.failure!.step) }
     }
 }
+
+/// A log that stops between two records (as an append-only log can) resumes with the next
+/// transition, not a resend.
+@Test func recoveryFromALogCutBetweenRecords() {
+    let cases: [([SagaLogRecord], [String], SagaOutcome?)] = [
+        ([.actionStarted(saga: 1, step: .flight), .actionDone(saga: 1, step: .flight)], ["s1-hotel-do"], nil),
+        ([.actionStarted(saga: 1, step: .flight), .actionDone(saga: 1, step: .flight),
+          .actionStarted(saga: 1, step: .hotel), .actionFailed(saga: 1, step: .hotel, .rejected("no"))], ["s1-flight-undo"], nil),
+        ([.actionStarted(saga: 1, step: .flight), .actionFailed(saga: 1, step: .flight, .rejected("no"))], [], .compensated),
+        (SagaStep.allCases.flatMap { [.actionStarted(saga: 1, step: $0), .actionDone(saga: 1, step: $0)] }, [], .committed),
+    ]
+    for (records, expected, outcome) in cases {
+        var o = SagaOrchestrator(config: config, log: SagaLog(records: [.begun(saga: 1, fixture: .succeeds)] + records))
+        var e = effects()
+        o.recover(&e)
+        #expect(sent(e) == expected)
+        #expect(o.log.histories()[0].outcome == outcome)
+    }
+}
