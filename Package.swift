@@ -17,6 +17,9 @@ let patterns: [(name: String, dependsOn: [String])] = [
     ("ReadReplicas", []),
     ("EventualConsistency", []),
     ("PBFT", []),
+    ("Saga", []),
+    ("FailureDetection", []),
+    ("Gossip", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

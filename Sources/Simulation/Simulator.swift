@@ -83,7 +83,15 @@ public final class Simulator<Node: SimulatedNode, External> {
     /// Processes the next event. Returns nil when nothing is left to do.
     @discardableResult
     public func step() -> Occurrence? {
-        while let entry = queue.pop() {
+        step(notAfter: nil)
+    }
+
+    /// Processes the next event due at or before `limit` (any time when nil). Stale timers
+    /// are skipped without crossing `limit`, so the clock never runs past it.
+    private func step(notAfter limit: SimTime?) -> Occurrence? {
+        while let next = queue.nextTime {
+            if let limit, next > limit { return nil }
+            guard let entry = queue.pop() else { return nil }
             if let occurrence = process(entry) { return occurrence }
         }
         return nil
@@ -129,11 +137,7 @@ public final class Simulator<Node: SimulatedNode, External> {
     /// clock to `limit`. Stops early, returning false, when `observe` returns false.
     @discardableResult
     public func run(until limit: SimTime, observe: (Occurrence) -> Bool = { _ in true }) -> Bool {
-        // Pop one entry at a time rather than calling step(): step() skips stale timers and
-        // would then take the next event even when it lies beyond `limit`, moving the clock
-        // past it.
-        while let next = queue.nextTime, next <= limit, let entry = queue.pop() {
-            guard let occurrence = process(entry) else { continue }
+        while let occurrence = step(notAfter: limit) {
             if !observe(occurrence) { return false }
         }
         now = max(now, limit)

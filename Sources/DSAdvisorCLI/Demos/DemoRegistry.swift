@@ -15,6 +15,9 @@ enum DemoRegistry {
         ReadReplicasDemoCommand.self,
         EventualConsistencyDemoCommand.self,
         PBFTDemoCommand.self,
+        SagaDemoCommand.self,
+        FailureDetectionDemoCommand.self,
+        GossipDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
