@@ -61,11 +61,19 @@ public final class Simulator<Node: SimulatedNode, External> {
     private var timerGenerations: [[Node.Timer: UInt64]]
     private var nextGeneration: UInt64 = 0
     private var context: NodeContext<Node>
+    private let makeNode: NodeFactory
+
+    /// Builds a node at boot and at every restart, from its id, the cluster and its disk.
+    public typealias NodeFactory = (NodeID, [NodeID], Node.Durable?) -> Node
 
     /// Boots `nodeCount` nodes at time zero and schedules every fault of `faults`.
-    public init(seed: UInt64, nodeCount: Int, network: NetworkConditions = .reliable, faults: FaultPlan = .none) {
+    /// `makeNode` builds each node (at boot and at every restart) when a protocol needs
+    /// settings that are not on its disk, such as timeouts; by default `Node.init` is used.
+    public init(seed: UInt64, nodeCount: Int, network: NetworkConditions = .reliable, faults: FaultPlan = .none,
+                makeNode: NodeFactory? = nil) {
         precondition(nodeCount > 0, "a cluster needs at least one node")
         self.seed = seed
+        self.makeNode = makeNode ?? { Node(id: $0, cluster: $1, durable: $2) }
         self.network = network
         cluster = Array(0..<nodeCount)
         nodes = Array(repeating: nil, count: nodeCount)
@@ -185,7 +193,7 @@ public final class Simulator<Node: SimulatedNode, External> {
     }
 
     private func boot(_ id: NodeID) {
-        nodes[id] = Node(id: id, cluster: cluster, durable: disks[id])
+        nodes[id] = makeNode(id, cluster, disks[id])
         dispatch(id) { node, context in node.start(&context) }
     }
 

@@ -120,3 +120,21 @@ func sameSeedSameTrace(seed: UInt64) {
     #expect(lines.allSatisfy { $0.count <= 100 })
     #expect(lines[0].hasPrefix("  1234.000ms  n3   commit    word"))
 }
+
+@Test func nodeFactoryBuildsNodesAtBootAndRestart() {
+    let plan = FaultPlan([
+        ScheduledFault(at: SimTime.zero + .milliseconds(100), .crash(0)),
+        ScheduledFault(at: SimTime.zero + .milliseconds(200), .restart(0)),
+    ])
+    var built: [NodeID] = []
+    let sim = Simulator<Counter, Never>(seed: 3, nodeCount: 2, network: .reliable, faults: plan) { id, cluster, durable in
+        built.append(id)
+        var node = Counter(id: id, cluster: cluster, durable: durable)
+        node.volatile = 1000
+        return node
+    }
+    #expect(built == [0, 1])
+    #expect(sim.nodes[0]!.volatile >= 1000)
+    sim.run(until: SimTime.zero + .milliseconds(250))
+    #expect(built == [0, 1, 0])
+}
