@@ -36,7 +36,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        .target(name: "Simulation"),
+        .target(name: "Simulation", swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"])]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .target(
             name: "DSAdvisorCLI",

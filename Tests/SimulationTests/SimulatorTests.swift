@@ -138,3 +138,26 @@ func sameSeedSameTrace(seed: UInt64) {
     sim.run(until: SimTime.zero + .milliseconds(250))
     #expect(built == [0, 1, 0])
 }
+
+@Test func eventQueuePopsByTimeThenSchedulingOrder() {
+    var queue = EventQueue<String>()
+    var rng = SeededRNG(seed: 11)
+    var expected: [(UInt64, Int)] = []
+    for i in 0..<2_000 {
+        let time = rng.below(50)
+        queue.push("\(i)", at: SimTime(nanoseconds: time))
+        expected.append((time, i))
+        if i % 7 == 0, let popped = queue.pop() {
+            // Popping mid-way must still give the earliest pending event.
+            let index = expected.indices.min { expected[$0] < expected[$1] }!
+            #expect(popped.payload == "\(expected[index].1)")
+            expected.remove(at: index)
+        }
+    }
+    expected.sort { $0 < $1 }
+    for (time, i) in expected {
+        let entry = queue.pop()
+        #expect(entry?.time.nanoseconds == time && entry?.payload == "\(i)")
+    }
+    #expect(queue.pop() == nil && queue.isEmpty)
+}

@@ -98,9 +98,12 @@ public final class RaftClients {
 
     /// Feeds the clients one step: their own events, and replies the step produced.
     public func observe(_ occurrence: RaftCluster.Sim.Occurrence, on cluster: RaftCluster) {
-        for (node, output) in cluster.sim.outputs {
-            guard case .reply(let reply) = output else { continue }
-            cluster.sim.schedule(.clientReply(from: node, reply), after: wireDelay(cluster))
+        let outputs = cluster.sim.outputs
+        if !outputs.isEmpty {
+            for (node, output) in outputs {
+                guard case .reply(let reply) = output else { continue }
+                cluster.sim.schedule(.clientReply(from: node, reply), after: wireDelay(cluster))
+            }
         }
         guard case .external(let event) = occurrence else { return }
         switch event {

@@ -109,9 +109,10 @@ extension RaftNode {
         broadcastAppend(&context)
         context.setTimer(.heartbeat, after: config.heartbeat)
         if config.checkQuorum {
-            context.setTimer(.election, after: config.electionTimeoutMax)
+            armElectionTimer(at: context.now + config.electionTimeoutMax, &context)
         } else {
             context.cancelTimer(.election)
+            electionTimerAt = nil
         }
         advanceCommitIndex(&context)
     }
@@ -129,7 +130,7 @@ extension RaftNode {
             context.output(.steppedDown(term: currentTerm, reason: .lostQuorum))
             dropLeaderState(&context)
         } else {
-            context.setTimer(.election, after: config.electionTimeoutMax)
+            armElectionTimer(at: context.now + config.electionTimeoutMax, &context)
         }
     }
 

@@ -55,6 +55,11 @@ public struct RaftNode: SimulatedNode {
     public internal(set) var leaderHint: NodeID?
     var votes: [Bool]
     var lastLeaderContact: SimTime?
+    /// When the election timeout expires. Resetting it only moves this deadline; the timer is
+    /// re-armed when it fires early, so a busy follower does not queue a timer per message.
+    var electionDeadline = SimTime.zero
+    /// When the pending `.election` timer fires, if one is pending.
+    var electionTimerAt: SimTime?
 
     // Volatile state on leaders, indexed by node id.
     public internal(set) var nextIndex: [Int]
@@ -125,7 +130,10 @@ public struct RaftNode: SimulatedNode {
             broadcastAppend(&context)
             context.setTimer(.heartbeat, after: config.heartbeat)
         case .election:
-            if role == .leader {
+            electionTimerAt = nil
+            if role != .leader && context.now < electionDeadline {
+                armElectionTimer(at: electionDeadline, &context)
+            } else if role == .leader {
                 checkQuorum(&context)
             } else if config.preVote {
                 startPreVote(&context)
@@ -151,7 +159,14 @@ public struct RaftNode: SimulatedNode {
 
     mutating func resetElectionTimer(_ context: inout Context) {
         let timeout = SimDuration.random(in: config.electionTimeoutMin, config.electionTimeoutMax, using: &context.rng)
-        context.setTimer(.election, after: timeout)
+        electionDeadline = context.now + timeout
+        if let pending = electionTimerAt, pending <= electionDeadline, pending > context.now { return }
+        armElectionTimer(at: electionDeadline, &context)
+    }
+
+    mutating func armElectionTimer(at time: SimTime, _ context: inout Context) {
+        context.setTimer(.election, after: time - context.now)
+        electionTimerAt = time
     }
 
     /// Adopts `term` (forgetting the vote when it is new) and follows. A leader that steps

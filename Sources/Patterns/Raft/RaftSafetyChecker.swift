@@ -68,25 +68,25 @@ public struct RaftSafetyChecker {
             guard let node = nodes[id] else { return nil }
             return checkElection(of: id, term: term) ?? checkCompleteness(of: node)
         case .logChanged(let from):
-            guard let node = nodes[id] else { return nil }
+            guard let log = nodes[id]?.log else { return nil }
             checks += 1
             if from <= held[id] {
                 return SafetyFailure(
                     invariant: "no committed entry lost",
                     detail: "n\(id) replaced committed entry \(from) (\(committed[from - 1])) with "
-                        + "\(node.log.entry(at: from).map { "\($0)" } ?? "nothing")")
+                        + "\(log.entry(at: from).map { "\($0)" } ?? "nothing")")
             }
-            return checkLog(of: node, from: from)
+            return checkLog(id, log, from: from)
         case .applied(let index, let entry):
             let failure = checkApplied(entry, at: index, by: id, disks: disks)
-            if failure == nil, let node = nodes[id] { extendHeld(node) }
+            if failure == nil, let log = nodes[id]?.log { extendHeld(id, log) }
             return failure
         case .snapshotTaken(let index):
             guard let term = nodes[id]?.log.snapshotTerm else { return nil }
             return checkSnapshot(index: index, term: term, of: id)
         case .snapshotInstalled(let index, let term):
             let failure = checkSnapshot(index: index, term: term, of: id)
-            if failure == nil, let node = nodes[id] { extendHeld(node) }
+            if failure == nil, let log = nodes[id]?.log { extendHeld(id, log) }
             return failure
         default:
             return nil
@@ -104,7 +104,7 @@ public struct RaftSafetyChecker {
         }
         let before = held[id]
         held[id] = 0
-        extendHeld(node)
+        extendHeld(id, node.log)
         if held[id] < before {
             let lost = held[id] + 1
             return SafetyFailure(
@@ -112,7 +112,7 @@ public struct RaftSafetyChecker {
                 detail: "n\(id) held committed entries through index \(before) before it crashed, but restarted "
                     + "from disk without entry \(lost) (\(committed[lost - 1]))")
         }
-        return checkLog(of: node, from: node.log.firstIndex) ?? checkDurability(disks: disks)
+        return checkLog(id, node.log, from: node.log.firstIndex) ?? checkDurability(disks: disks)
     }
 
     /// Every committed entry is held by a majority of disks (in the log, or under a snapshot).
@@ -163,8 +163,7 @@ public struct RaftSafetyChecker {
     /// Log matching, incrementally: each (index, term) names one entry and one predecessor
     /// term everywhere. (A stale log may hold another entry at a committed index: that is
     /// legal until it is overwritten.)
-    private mutating func checkLog(of node: RaftNode, from: Int) -> SafetyFailure? {
-        let log = node.log
+    private mutating func checkLog(_ id: NodeID, _ log: RaftLog, from: Int) -> SafetyFailure? {
         var index = max(from, log.firstIndex)
         while index <= log.lastIndex {
             checks += 1
@@ -176,10 +175,10 @@ public struct RaftSafetyChecker {
                     return SafetyFailure(
                         invariant: "log matching",
                         detail: "at index \(index) term \(entry.term), n\(known.node) holds \(known.entry) after "
-                            + "term \(known.prevTerm) but n\(node.id) holds \(entry) after term \(prevTerm)")
+                            + "term \(known.prevTerm) but n\(id) holds \(entry) after term \(prevTerm)")
                 }
             } else {
-                seen[key] = Seen(entry: entry, prevTerm: prevTerm, node: node.id)
+                seen[key] = Seen(entry: entry, prevTerm: prevTerm, node: id)
             }
             index += 1
         }
@@ -204,13 +203,12 @@ public struct RaftSafetyChecker {
     }
 
     /// Moves the node's "holds the committed prefix" mark as far as its log agrees.
-    private mutating func extendHeld(_ node: RaftNode) {
-        let log = node.log
-        var index = max(held[node.id], min(log.snapshotIndex, committed.count))
+    private mutating func extendHeld(_ id: NodeID, _ log: RaftLog) {
+        var index = max(held[id], min(log.snapshotIndex, committed.count))
         while index < committed.count, index < log.lastIndex, log.entry(at: index + 1) == committed[index] {
             index += 1
         }
-        held[node.id] = index
+        held[id] = index
     }
 
     private mutating func checkSnapshot(index: Int, term: Term, of id: NodeID) -> SafetyFailure? {
