@@ -23,9 +23,7 @@ extension RaftNode {
             startElection(&context)
             return
         }
-        let request = RequestVote(term: currentTerm + 1, candidate: id, lastLogIndex: log.lastIndex,
-                                  lastLogTerm: log.lastTerm, preVote: true)
-        for peer in peers { context.send(.requestVote(request), to: peer) }
+        requestVotes(retry: false, &context)
     }
 
     /// Figure 2, "Candidates": increment the term, vote for self, ask everyone.
@@ -43,9 +41,20 @@ extension RaftNode {
             becomeLeader(&context)
             return
         }
-        let request = RequestVote(term: currentTerm, candidate: id, lastLogIndex: log.lastIndex,
-                                  lastLogTerm: log.lastTerm, preVote: false)
-        for peer in peers { context.send(.requestVote(request), to: peer) }
+        requestVotes(retry: false, &context)
+    }
+
+    /// Sends this round's (pre-)vote request to every peer, or on a retry to those that have
+    /// not answered yet.
+    mutating func requestVotes(retry: Bool, _ context: inout Context) {
+        let preVote = role == .preCandidate
+        let request = RequestVote(term: preVote ? currentTerm + 1 : currentTerm, candidate: id,
+                                  lastLogIndex: log.lastIndex, lastLogTerm: log.lastTerm, preVote: preVote)
+        if !retry {
+            for peer in peers { answered[peer] = false }
+            context.setTimer(.heartbeat, after: config.heartbeat)
+        }
+        for peer in peers where !answered[peer] { context.send(.requestVote(request), to: peer) }
     }
 
     mutating func handleRequestVote(_ m: RequestVote, from sender: NodeID, _ context: inout Context) {
@@ -76,6 +85,9 @@ extension RaftNode {
         if m.term > currentTerm && !(m.preVote && m.granted) {
             becomeFollower(term: m.term, &context)
             return
+        }
+        if m.preVote ? role == .preCandidate : (role == .candidate && m.term == currentTerm) {
+            answered[sender] = true
         }
         guard m.granted else { return }
         if m.preVote {

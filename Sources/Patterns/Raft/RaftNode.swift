@@ -54,6 +54,8 @@ public struct RaftNode: SimulatedNode {
     public internal(set) var store = KVStore()
     public internal(set) var leaderHint: NodeID?
     var votes: [Bool]
+    /// Peers that answered the current (pre-)vote request, so retries skip them.
+    var answered: [Bool]
     var lastLeaderContact: SimTime?
     /// When the election timeout expires. Resetting it only moves this deadline; the timer is
     /// re-armed when it fires early, so a busy follower does not queue a timer per message.
@@ -86,6 +88,7 @@ public struct RaftNode: SimulatedNode {
         peers = cluster.filter { $0 != id }
         let count = (cluster.max() ?? 0) + 1
         votes = Array(repeating: false, count: count)
+        answered = Array(repeating: false, count: count)
         nextIndex = Array(repeating: 1, count: count)
         matchIndex = Array(repeating: 0, count: count)
         recentlyActive = Array(repeating: false, count: count)
@@ -126,9 +129,17 @@ public struct RaftNode: SimulatedNode {
     public mutating func fire(_ timer: Timer, _ context: inout Context) {
         switch timer {
         case .heartbeat:
-            guard role == .leader else { return }
-            broadcastAppend(&context)
-            context.setTimer(.heartbeat, after: config.heartbeat)
+            switch role {
+            case .leader:
+                broadcastAppend(&context)
+                context.setTimer(.heartbeat, after: config.heartbeat)
+            case .candidate, .preCandidate:
+                // §5.1: RPCs are retried when no answer comes in time.
+                requestVotes(retry: true, &context)
+                context.setTimer(.heartbeat, after: config.heartbeat)
+            case .follower:
+                break
+            }
         case .election:
             electionTimerAt = nil
             if role != .leader && context.now < electionDeadline {
