@@ -52,7 +52,7 @@ struct RaftDemoCommand: DemoRunner {
     var noPrevote = false
 
     @Option(help: "Snapshot after this many applied entries (0: never; 4...100000).")
-    var snapshotEvery = 20
+    var snapshotEvery = 10
 
     @Option(help: "Write the client history (Jepsen convention, one JSON object per line) to this file.")
     var history: String?

@@ -69,6 +69,9 @@ public final class RaftClients {
     private var nextProcess: Int
     private var nextAttempt = 0
     private var leaderGuess: NodeID?
+    /// The last value the clients saw per key: a cas usually expects it (read-modify-write),
+    /// so that some succeed and some race.
+    private var lastSeen: [Int: Int] = [:]
     private var rng: SeededRNG
     private let nodeCount: Int
 
@@ -127,13 +130,15 @@ public final class RaftClients {
         let function: HistoryEvent.Function
         let value: HistoryEvent.Value
         switch rng.below(10) {
-        case 0..<4:
+        case 0..<3:
             (operation, function, value) = (.read(key: key), .read, .none)
-        case 4..<7:
+        case 3..<7:
             let v = Int(rng.below(5))
             (operation, function, value) = (.write(key: key, value: v), .write, .int(v))
         default:
-            let (e, n) = (Int(rng.below(5)), Int(rng.below(5)))
+            let guess = Int(rng.below(5))
+            let e = rng.below(4) == 0 ? guess : lastSeen[key] ?? guess
+            let n = Int(rng.below(5))
             (operation, function, value) = (.cas(key: key, expected: e, new: n), .cas, .pair(e, n))
         }
         let process = slots[slot].process
@@ -181,10 +186,16 @@ public final class RaftClients {
             send(slot, to: next, after: pause + wireDelay(cluster), on: cluster)
         case .done(let result):
             leaderGuess = node
+            let key = pending.request.operation.key
             switch result {
             case .value(let value):
+                lastSeen[key] = value
                 complete(slot, kind: .ok, value: value.map { .int($0) } ?? .none, node: node, on: cluster)
             case .written, .casApplied:
+                switch pending.request.operation {
+                case .write(_, let v), .cas(_, _, let v): lastSeen[key] = v
+                case .read: break
+                }
                 complete(slot, kind: .ok, value: pending.invoke.value, node: node, on: cluster)
             case .casRejected:
                 complete(slot, kind: .fail, value: pending.invoke.value, node: node, on: cluster)

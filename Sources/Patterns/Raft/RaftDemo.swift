@@ -33,7 +33,7 @@ public enum RaftDemo {
 
         public init(nodes: Int = 5, seed: UInt64 = 1, clients: Int = 4, operations: Int = 40, keys: Int = 3,
                     faults: FaultMode = .story, readMode: RaftConfig.ReadMode = .readIndex, preVote: Bool = true,
-                    snapshotEvery: Int = 20, variant: RaftConfig.Variant = .correct) {
+                    snapshotEvery: Int = 10, variant: RaftConfig.Variant = .correct) {
             self.nodes = nodes
             self.seed = seed
             self.clients = clients

@@ -54,8 +54,8 @@ final class RaftNarrator {
         case .partition(let partition):
             timeline.event(cluster.now, "partition", "network split: \(partition)")
         case .heal:
-            let term = cluster.sim.nodes.compactMap { $0?.currentTerm }.max() ?? 0
-            timeline.event(cluster.now, "heal", "partition healed; highest term is \(term)")
+            let terms = cluster.sim.nodes.map { $0.map { "\($0.currentTerm)" } ?? "down" }.joined(separator: " ")
+            timeline.event(cluster.now, "heal", "partition healed; terms of n0–n\(cluster.nodeCount - 1): \(terms)")
         case .network(let conditions):
             timeline.event(cluster.now, "network",
                            "delay \(conditions.delayMin.milliseconds)–\(conditions.delayMax.milliseconds)ms, "

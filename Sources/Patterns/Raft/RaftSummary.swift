@@ -30,7 +30,7 @@ struct RaftSummary {
             ("leaders", .string(leaders.isEmpty ? "none" : leaders)),
             ("leader changes", JSONValue(max(0, narrator.leaderHistory.count - 1))),
             ("elections", .string("\(narrator.elections) started (after \(narrator.preVotes) pre-vote rounds), "
-                + "\(narrator.stepDowns) step-downs, highest term \(maxTerm)")),
+                + "\(narrator.stepDowns) leader step-down\(narrator.stepDowns == 1 ? "" : "s"), highest term \(maxTerm)")),
             ("log", .string("committed through index \(lastIndex); snapshots: \(narrator.snapshotsTaken) taken, "
                 + "\(narrator.snapshotsInstalled) installed")),
             ("messages", .string("\(stats.messagesSent) sent, \(stats.messagesDelivered) delivered, "
