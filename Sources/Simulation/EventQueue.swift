@@ -47,15 +47,21 @@ struct EventQueue<Payload> {
 
     mutating func pop() -> Entry? {
         guard let top = heap.first else { return nil }
+        let (time, payload) = popFirst()
+        return Entry(time: time, sequence: top.sequence, payload: payload)
+    }
+
+    /// Removes the earliest event; the queue must not be empty. Returns it without wrapping it
+    /// in an optional entry, so that the simulator's loop moves the payload instead of copying it.
+    mutating func popFirst() -> (SimTime, Payload) {
+        let top = heap[0]
         let last = heap.removeLast()
         if !heap.isEmpty {
             heap[0] = last
             siftDown(0)
         }
-        var payload: Payload? = nil
-        swap(&payload, &slots[top.slot])
         freeSlots.append(top.slot)
-        return Entry(time: SimTime(nanoseconds: top.time), sequence: top.sequence, payload: payload!)
+        return (SimTime(nanoseconds: top.time), slots[top.slot].take()!)
     }
 
     /// Moves the key at `start` up into place, shifting parents down into the hole.

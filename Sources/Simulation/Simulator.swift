@@ -91,18 +91,19 @@ public final class Simulator<Node: SimulatedNode, External> {
     /// Processes the next event. Returns nil when nothing is left to do.
     @discardableResult
     public func step() -> Occurrence? {
-        while let entry = queue.pop() {
-            if let occurrence = process(entry) { return occurrence }
+        while !queue.isEmpty {
+            let (time, event) = queue.popFirst()
+            if let occurrence = process(event, at: time) { return occurrence }
         }
         return nil
     }
 
     /// Handles one event; nil for a stale timer, which counts as no step at all.
-    private func process(_ entry: EventQueue<Event>.Entry) -> Occurrence? {
-        now = entry.time
+    private func process(_ event: consuming Event, at time: SimTime) -> Occurrence? {
+        now = time
         stats.events += 1
         outputs.removeAll(keepingCapacity: true)
-        switch entry.payload {
+        switch consume event {
         case let .deliver(from, to, message):
             if let partition, !partition.allows(from, to) {
                 stats.messagesDropped += 1

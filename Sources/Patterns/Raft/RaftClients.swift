@@ -84,7 +84,8 @@ public final class RaftClients {
         for slot in slots.indices { slotOfProcess[slot] = slot }
     }
 
-    public var isDone: Bool { invoked >= workload.operations && slots.allSatisfy { $0.pending == nil } }
+    public var isDone: Bool { invoked >= workload.operations && outstanding == 0 }
+    private var outstanding = 0
 
     /// Schedules every slot's first operation.
     public func start(on cluster: RaftCluster) {
@@ -148,6 +149,7 @@ public final class RaftClients {
         history.append(invoke)
         let target = leaderGuess ?? Int(rng.below(UInt64(nodeCount)))
         slots[slot].pending = Pending(request: request, invoke: invoke, target: target, tries: 0, attempt: 0)
+        outstanding += 1
         send(slot, to: target, after: wireDelay(cluster), on: cluster)
     }
 
@@ -213,6 +215,7 @@ public final class RaftClients {
         history.append(event)
         completions.append(ClientCompletion(invoke: pending.invoke, completion: event, node: node, tries: pending.tries))
         slots[slot].pending = nil
+        outstanding -= 1
         if kind == .info {
             // Jepsen: a process whose operation is in doubt is retired; a fresh one takes its place.
             slotOfProcess[slots[slot].process] = nil

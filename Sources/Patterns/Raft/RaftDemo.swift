@@ -88,7 +88,7 @@ public enum RaftDemo {
             if case .external(.script(let step)) = occurrence { story?.perform(step, on: cluster, timeline: timeline) }
             clients.observe(occurrence, on: cluster)
             narrator.observe(occurrence, cluster: cluster, clients: clients)
-            if clients.isDone && cluster.now >= quietAfter && (story?.isFinished ?? true) && cluster.isConverged {
+            if cluster.now >= quietAfter && clients.isDone && (story?.isFinished ?? true) && cluster.isConverged {
                 converged = true
                 return false
             }
