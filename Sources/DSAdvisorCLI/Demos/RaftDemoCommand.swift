@@ -92,7 +92,8 @@ struct RaftDemoCommand: DemoRunner {
             do {
                 try text.write(toFile: history, atomically: true, encoding: .utf8)
             } catch {
-                throw ValidationError("cannot write --history file \(history): \(error.localizedDescription)")
+                FileHandle.standardError.write(Data("cannot write --history file \(history): \(error.localizedDescription)\n".utf8))
+                throw ExitCode(73)  // EX_CANTCREAT
             }
         }
         return result.outcome

@@ -58,6 +58,8 @@ public final class RaftClients {
         var process: Int
         var sequence = 0
         var pending: Pending?
+        /// Where this client last found the leader; each client learns on its own.
+        var leaderGuess: NodeID?
     }
 
     public let workload: RaftWorkload
@@ -68,7 +70,6 @@ public final class RaftClients {
     private var slotOfProcess: [Int: Int] = [:]
     private var nextProcess: Int
     private var nextAttempt = 0
-    private var leaderGuess: NodeID?
     /// The last value the clients saw per key: a cas usually expects it (read-modify-write),
     /// so that some succeed and some race.
     private var lastSeen: [Int: Int] = [:]
@@ -147,7 +148,7 @@ public final class RaftClients {
         let invoke = HistoryEvent(process: process, kind: .invoke, function: function, key: "k\(key)",
                                   value: value, time: cluster.now.nanoseconds)
         history.append(invoke)
-        let target = leaderGuess ?? Int(rng.below(UInt64(nodeCount)))
+        let target = slots[slot].leaderGuess ?? Int(rng.below(UInt64(nodeCount)))
         slots[slot].pending = Pending(request: request, invoke: invoke, target: target, tries: 0, attempt: 0)
         outstanding += 1
         send(slot, to: target, after: wireDelay(cluster), on: cluster)
@@ -166,7 +167,7 @@ public final class RaftClients {
 
     private func timedOut(_ slot: Int, attempt: Int, on cluster: RaftCluster) {
         guard let pending = slots[slot].pending, pending.attempt == attempt else { return }
-        leaderGuess = nil
+        slots[slot].leaderGuess = nil
         if cluster.now - SimTime(nanoseconds: pending.invoke.time) >= workload.deadline {
             let kind: HistoryEvent.Kind = pending.invoke.function == .read ? .fail : .info
             complete(slot, kind: kind, value: pending.invoke.value, node: nil, on: cluster)
@@ -181,13 +182,13 @@ public final class RaftClients {
         switch reply.status {
         case .notLeader(let hint):
             guard pending.target == node else { return }
-            leaderGuess = hint
+            slots[slot].leaderGuess = hint
             // No leader known: wait a little for an election before trying the next node.
             let next = hint ?? (node + 1) % nodeCount
             let pause = hint == nil ? workload.requestTimeout / 2 : .zero
             send(slot, to: next, after: pause + wireDelay(cluster), on: cluster)
         case .done(let result):
-            leaderGuess = node
+            slots[slot].leaderGuess = node
             let key = pending.request.operation.key
             switch result {
             case .value(let value):

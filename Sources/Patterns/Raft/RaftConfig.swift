@@ -14,7 +14,7 @@ public struct RaftConfig: Equatable, Sendable {
         case log
         /// The leader records its commit index, confirms with a round of heartbeats that it is
         /// still leader, waits to apply up to that index, then answers (thesis §6.4).
-        case readIndex
+        case readIndex = "read-index"
     }
 
     /// Known-wrong implementations, for tests only: each must be caught by the checker.
@@ -25,6 +25,9 @@ public struct RaftConfig: Equatable, Sendable {
         /// Commits an entry of an earlier term as soon as a majority stores it (the unsafe
         /// rule the paper's Figure 8 warns about).
         case commitsOldTermsByCounting
+        /// A leader answers reads from its own state at once, without confirming it still
+        /// leads: a deposed leader that has not noticed serves stale reads (thesis §6.4).
+        case servesReadsLocally
     }
 
     /// How often a leader sends AppendEntries when it has nothing new to say.

@@ -21,6 +21,10 @@ extension RaftNode {
             reply(to: request, .done(cached), &context)
             return
         }
+        if request.operation.isRead && config.variant == .servesReadsLocally {
+            reply(to: request, .done(store.read(request.operation.key)), &context)
+            return
+        }
         if request.operation.isRead && config.readMode == .readIndex {
             // Thesis §6.4 steps 1–2: remember the commit index (at least this term's no-op),
             // then confirm leadership with a fresh round of heartbeats.

@@ -94,3 +94,25 @@ import Testing
         #expect(correct.violation == nil)
     }
 }
+
+/// Linearizability is checked on the clients' history, so a read path that skips the
+/// leadership check must be caught by it, not by the log invariants (the logs stay perfect).
+@Suite struct RaftStaleReadTests {
+    static func run(seed: UInt64, variant: RaftConfig.Variant) -> InvariantViolation? {
+        let options = RaftDemo.Options(seed: seed, clients: 6, operations: 120, keys: 1, faults: .partition,
+                                       variant: variant)
+        return RaftDemo.run(options, on: Timeline(format: .text, quiet: true) { _ in }).violation
+    }
+
+    @Test func staleLeaderReadsAreCaughtByTheLinearizabilityChecker() throws {
+        let caught = (UInt64(1)...30).lazy.compactMap { Self.run(seed: $0, variant: .servesReadsLocally) }.first
+        let violation = try #require(caught)
+        #expect(violation.invariant == "linearizability")
+        #expect(violation.detail.contains("cannot be linearized"))
+        #expect(violation.detail.contains("Around it"))
+    }
+
+    @Test func readIndexReadsPassTheSameRuns() {
+        for seed in UInt64(1)...6 { #expect(Self.run(seed: seed, variant: .correct) == nil) }
+    }
+}

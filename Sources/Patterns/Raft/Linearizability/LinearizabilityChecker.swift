@@ -68,8 +68,8 @@ public struct LinearizabilityChecker: Sendable {
                 let ops = byKey[key]!
                 return LinearizabilityResult(
                     verdict: .notLinearizable, explored: explored, key: key,
-                    detail: "\(ops[index]) cannot be linearized: at best \(search.bestDepth) of \(ops.count) "
-                        + "operations on \(key) fit before it",
+                    detail: "\(ops[index]) cannot be linearized (the longest linearizable prefix found "
+                        + "holds \(search.bestDepth) of the \(ops.count) operations on \(key))",
                     context: Self.neighbours(of: index, in: ops))
             }
         }
