@@ -31,14 +31,15 @@ struct EventQueue<Payload> {
     var isEmpty: Bool { heap.isEmpty }
     var nextTime: SimTime? { heap.first.map { SimTime(nanoseconds: $0.time) } }
 
-    mutating func push(_ payload: Payload, at time: SimTime) {
+    mutating func push(_ payload: consuming Payload, at time: SimTime) {
+        // `consuming`: the payload is moved into its slot, not copied and then destroyed.
         let slot: Int
         if let free = freeSlots.popLast() {
             slot = free
-            slots[slot] = payload
+            slots[slot] = consume payload
         } else {
             slot = slots.count
-            slots.append(payload)
+            slots.append(consume payload)
         }
         heap.append(Key(time: time.nanoseconds, sequence: nextSequence, slot: slot))
         nextSequence += 1

@@ -102,7 +102,7 @@ public final class Simulator<Node: SimulatedNode, External> {
     private func process(_ event: consuming Event, at time: SimTime) -> Occurrence? {
         now = time
         stats.events += 1
-        outputs.removeAll(keepingCapacity: true)
+        if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true) }
         switch consume event {
         case let .deliver(from, to, message):
             if let partition, !partition.allows(from, to) {

@@ -63,17 +63,19 @@ public final class RaftClients {
     }
 
     public let workload: RaftWorkload
-    public private(set) var history: [HistoryEvent] = []
-    public private(set) var completions: [ClientCompletion] = []
-    public private(set) var invoked = 0
-    private var slots: [Slot]
-    private var slotOfProcess: [Int: Int] = [:]
-    private var nextProcess: Int
-    private var nextAttempt = 0
+    // Touched on every step by this class alone, on one thread: dynamic exclusivity checks
+    // on these properties would cost more than the work they guard.
+    @exclusivity(unchecked) public private(set) var history: [HistoryEvent] = []
+    @exclusivity(unchecked) public private(set) var completions: [ClientCompletion] = []
+    @exclusivity(unchecked) public private(set) var invoked = 0
+    @exclusivity(unchecked) private var slots: [Slot]
+    @exclusivity(unchecked) private var slotOfProcess: [Int: Int] = [:]
+    @exclusivity(unchecked) private var nextProcess: Int
+    @exclusivity(unchecked) private var nextAttempt = 0
     /// The last value the clients saw per key: a cas usually expects it (read-modify-write),
     /// so that some succeed and some race.
-    private var lastSeen: [Int: Int] = [:]
-    private var rng: SeededRNG
+    @exclusivity(unchecked) private var lastSeen: [Int: Int] = [:]
+    @exclusivity(unchecked) private var rng: SeededRNG
     private let nodeCount: Int
 
     public init(workload: RaftWorkload, nodeCount: Int, rng: SeededRNG) {
@@ -86,7 +88,7 @@ public final class RaftClients {
     }
 
     public var isDone: Bool { invoked >= workload.operations && outstanding == 0 }
-    private var outstanding = 0
+    @exclusivity(unchecked) private var outstanding = 0
 
     /// Schedules every slot's first operation.
     public func start(on cluster: RaftCluster) {

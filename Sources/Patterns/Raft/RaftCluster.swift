@@ -25,8 +25,10 @@ public final class RaftCluster {
 
     public let sim: Sim
     public let config: RaftConfig
-    public private(set) var checker: RaftSafetyChecker
-    public private(set) var violation: InvariantViolation?
+    // Touched on every step by this class alone, on one thread: dynamic exclusivity checks
+    // on these properties would cost more than the work they guard.
+    @exclusivity(unchecked) public private(set) var checker: RaftSafetyChecker
+    @exclusivity(unchecked) public private(set) var violation: InvariantViolation?
 
     /// `configure`, when given, chooses each node's settings (the election experiment gives the
     /// first leader a head start); otherwise every node gets `config`.

@@ -76,7 +76,7 @@ public enum RaftDemo {
                                   network: baseline, faults: plan)
         let clients = RaftClients(workload: workload, nodeCount: options.nodes, rng: cluster.sim.stream(1))
         let narrator = RaftNarrator(timeline: timeline)
-        var story = options.faults == .story ? RaftStory(nodeCount: options.nodes) : nil
+        let story = options.faults == .story ? RaftStory(nodeCount: options.nodes) : nil
         story?.schedule(on: cluster)
         clients.start(on: cluster)
         timeline.section("timeline")

@@ -10,15 +10,17 @@ import Simulation
 
 final class RaftNarrator {
     let timeline: Timeline
-    private(set) var leaderHistory: [(node: NodeID, term: Term, at: SimTime)] = []
-    private(set) var elections = 0
-    private(set) var preVotes = 0
-    private(set) var stepDowns = 0
-    private(set) var snapshotsTaken = 0
-    private(set) var snapshotsInstalled = 0
-    private var printedCompletions = 0
+    // Touched on every step by this class alone, on one thread: dynamic exclusivity checks
+    // on these properties would cost more than the work they guard.
+    @exclusivity(unchecked) private(set) var leaderHistory: [(node: NodeID, term: Term, at: SimTime)] = []
+    @exclusivity(unchecked) private(set) var elections = 0
+    @exclusivity(unchecked) private(set) var preVotes = 0
+    @exclusivity(unchecked) private(set) var stepDowns = 0
+    @exclusivity(unchecked) private(set) var snapshotsTaken = 0
+    @exclusivity(unchecked) private(set) var snapshotsInstalled = 0
+    @exclusivity(unchecked) private var printedCompletions = 0
     /// Restarted nodes that have not yet caught up with the leader.
-    private var catchingUp: [NodeID] = []
+    @exclusivity(unchecked) private var catchingUp: [NodeID] = []
 
     init(timeline: Timeline) {
         self.timeline = timeline

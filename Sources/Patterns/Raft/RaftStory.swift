@@ -10,7 +10,7 @@
 
 import Simulation
 
-struct RaftStory {
+final class RaftStory {
     static let synopsis = "Story: at 1.5s the leader crashes; at 2.5s it restarts and must catch up; at 3.0s "
         + "the new leader is cut off alone: it must step down (check quorum) while the others elect another; "
         + "at 4.2s the partition heals and it rejoins without raising the term (PreVote). Clients keep "
@@ -31,7 +31,7 @@ struct RaftStory {
         }
     }
 
-    mutating func perform(_ step: Int, on cluster: RaftCluster, timeline: Timeline) {
+    func perform(_ step: Int, on cluster: RaftCluster, timeline: Timeline) {
         let now = cluster.now
         switch step {
         case 0:
