@@ -100,7 +100,7 @@ public final class RaftClients {
 
     /// Mean pause between a slot's operations, so that all of them spread over `span`.
     private var thinkTime: SimDuration {
-        workload.span * UInt64(workload.clients) / UInt64(max(workload.operations, 1))
+        min(workload.span, workload.span * UInt64(workload.clients) / UInt64(max(workload.operations, 1)))
     }
 
     /// Feeds the clients one step: their own events, and replies the step produced.

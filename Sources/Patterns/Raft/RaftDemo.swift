@@ -6,8 +6,8 @@
 ///
 /// Simplifications:
 /// - A run ends once every operation has completed, every fault has been undone and the
-///   cluster has converged; a cluster that does not converge within 30 s of simulated time
-///   after that is reported as a liveness failure.
+///   cluster has converged. After the last fault, 30 s of simulated time without a completed
+///   operation or convergence is reported as a liveness failure.
 
 import Simulation
 
@@ -82,20 +82,25 @@ public enum RaftDemo {
         timeline.section("timeline")
 
         let quietAfter = max(faultEnd, plan.faults.last?.at ?? .zero)
-        let limit = quietAfter + workload.span + .seconds(30)
+        // Liveness: once the faults are over, the clients must keep completing operations and
+        // the cluster must converge, each within `patience` of the last progress.
+        let patience = SimDuration.seconds(30)
         var converged = false
-        cluster.run(until: limit) { occurrence in
+        var progress = (count: 0, at: quietAfter)
+        cluster.run(until: SimTime(nanoseconds: UInt64.max / 2)) { occurrence in
             if case .external(.script(let step)) = occurrence { story?.perform(step, on: cluster, timeline: timeline) }
             clients.observe(occurrence, on: cluster)
             narrator.observe(occurrence, cluster: cluster, clients: clients)
-            if cluster.now >= quietAfter && clients.isDone && (story?.isFinished ?? true) && cluster.isConverged {
+            guard cluster.now >= quietAfter else { return true }
+            if clients.isDone && (story?.isFinished ?? true) && cluster.isConverged {
                 converged = true
                 return false
             }
-            return true
+            if clients.completions.count > progress.count { progress = (clients.completions.count, cluster.now) }
+            return cluster.now - max(progress.at, quietAfter) < patience
         }
         let violation = cluster.violation
-            ?? finalChecks(cluster: cluster, converged: converged, quietAfter: quietAfter)
+            ?? finalChecks(cluster: cluster, clients: clients, converged: converged)
         let linearizability = violation == nil ? LinearizabilityChecker().check(clients.history) : nil
         let outcome = DemoOutcome(violation: violation ?? linearizabilityViolation(linearizability, cluster))
         RaftSummary(cluster: cluster, clients: clients, narrator: narrator, linearizability: linearizability,
@@ -120,15 +125,16 @@ public enum RaftDemo {
     }
 
     /// After the run: the cluster converged, and every replica holds the same state.
-    static func finalChecks(cluster: RaftCluster, converged: Bool, quietAfter: SimTime) -> InvariantViolation? {
+    static func finalChecks(cluster: RaftCluster, clients: RaftClients, converged: Bool) -> InvariantViolation? {
         func violation(_ invariant: String, _ detail: String) -> InvariantViolation {
             InvariantViolation(invariant: invariant, detail: detail, seed: cluster.sim.seed,
                                step: cluster.sim.stats.events, time: cluster.now)
         }
         guard converged else {
             let leaders = cluster.leaders.map { "n\($0.id)@t\($0.term)" }.joined(separator: ",")
-            return violation("liveness", "no convergence (one leader, all logs committed and applied) within "
-                                 + "\(cluster.now - quietAfter) after the last fault; leaders: [\(leaders)]")
+            return violation("liveness", "no progress for 30 s after the last fault: \(clients.invoked) of "
+                                 + "\(clients.workload.operations) operations invoked, \(clients.completions.count) "
+                                 + "completed; converged: no; leaders: [\(leaders)]")
         }
         let stores = cluster.sim.nodes.compactMap { $0?.store }
         if let first = stores.first, let odd = stores.firstIndex(where: { $0 != first }) {

@@ -55,7 +55,8 @@ struct RaftSummary {
         let keys = Set(clients.history.map(\.key)).count
         switch result.verdict {
         case .linearizable:
-            return "\(ops) operations on \(keys) keys: linearizable (\(result.explored) configurations explored)"
+            return "\(ops) operation\(ops == 1 ? "" : "s") on \(keys) key\(keys == 1 ? "" : "s"): linearizable "
+                + "(\(result.explored) configurations explored)"
         case .notLinearizable:
             return "NOT linearizable on \(result.key ?? "?"): \(result.detail)"
         case .unknown:
