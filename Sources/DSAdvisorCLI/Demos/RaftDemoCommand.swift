@@ -11,10 +11,11 @@ struct RaftDemoCommand: DemoRunner {
         commandName: "raft",
         abstract: "Raft consensus: elections, log replication, snapshots, a linearizable key-value store.",
         discussion: """
-            Without --faults the run tells a story: a leader is elected, commands commit, the leader \
-            crashes, a new one is elected, a follower is cut off, the old leader rejoins and catches up. \
-            Safety invariants are checked after every step; the client history is checked for \
-            linearizability at the end.
+            Without --faults the run tells a story: a leader is elected and commands commit; the leader \
+            crashes and a new one is elected; the old leader restarts and catches up (InstallSnapshot); \
+            the new leader is cut off, steps down (check quorum) while the others elect a third, and \
+            rejoins without raising the term (PreVote). Safety invariants are checked after every \
+            step; the client history is checked for linearizability at the end.
 
             Examples:
               dsadvisor demo raft

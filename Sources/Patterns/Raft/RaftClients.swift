@@ -77,11 +77,14 @@ public final class RaftClients {
     @exclusivity(unchecked) private var lastSeen: [Int: Int] = [:]
     @exclusivity(unchecked) private var rng: SeededRNG
     private let nodeCount: Int
+    /// `k0`, `k1`, …: built once, not per operation.
+    private let keyNames: [String]
 
     public init(workload: RaftWorkload, nodeCount: Int, rng: SeededRNG) {
         self.workload = workload
         self.nodeCount = nodeCount
         self.rng = rng
+        keyNames = (0..<workload.keys).map { "k\($0)" }
         slots = (0..<workload.clients).map { Slot(process: $0) }
         nextProcess = workload.clients
         for slot in slots.indices { slotOfProcess[slot] = slot }
@@ -147,7 +150,7 @@ public final class RaftClients {
         }
         let process = slots[slot].process
         let request = ClientRequest(client: process, sequence: slots[slot].sequence, operation: operation)
-        let invoke = HistoryEvent(process: process, kind: .invoke, function: function, key: "k\(key)",
+        let invoke = HistoryEvent(process: process, kind: .invoke, function: function, key: keyNames[key],
                                   value: value, time: cluster.now.nanoseconds)
         history.append(invoke)
         let target = slots[slot].leaderGuess ?? Int(rng.below(UInt64(nodeCount)))
