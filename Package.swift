@@ -20,6 +20,7 @@ let patterns: [(name: String, dependsOn: [String])] = [
     ("Saga", []),
     ("FailureDetection", []),
     ("Gossip", []),
+    ("Raft", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

@@ -61,11 +61,19 @@ public final class Simulator<Node: SimulatedNode, External> {
     private var timerGenerations: [[Node.Timer: UInt64]]
     private var nextGeneration: UInt64 = 0
     private var context: NodeContext<Node>
+    private let makeNode: NodeFactory
+
+    /// Builds a node at boot and at every restart, from its id, the cluster and its disk.
+    public typealias NodeFactory = (NodeID, [NodeID], Node.Durable?) -> Node
 
     /// Boots `nodeCount` nodes at time zero and schedules every fault of `faults`.
-    public init(seed: UInt64, nodeCount: Int, network: NetworkConditions = .reliable, faults: FaultPlan = .none) {
+    /// `makeNode` builds each node (at boot and at every restart) when a protocol needs
+    /// settings that are not on its disk, such as timeouts; by default `Node.init` is used.
+    public init(seed: UInt64, nodeCount: Int, network: NetworkConditions = .reliable, faults: FaultPlan = .none,
+                makeNode: NodeFactory? = nil) {
         precondition(nodeCount > 0, "a cluster needs at least one node")
         self.seed = seed
+        self.makeNode = makeNode ?? { Node(id: $0, cluster: $1, durable: $2) }
         self.network = network
         cluster = Array(0..<nodeCount)
         nodes = Array(repeating: nil, count: nodeCount)
@@ -91,18 +99,18 @@ public final class Simulator<Node: SimulatedNode, External> {
     private func step(notAfter limit: SimTime?) -> Occurrence? {
         while let next = queue.nextTime {
             if let limit, next > limit { return nil }
-            guard let entry = queue.pop() else { return nil }
-            if let occurrence = process(entry) { return occurrence }
+            let (time, event) = queue.popFirst()
+            if let occurrence = process(event, at: time) { return occurrence }
         }
         return nil
     }
 
     /// Handles one event; nil for a stale timer, which counts as no step at all.
-    private func process(_ entry: EventQueue<Event>.Entry) -> Occurrence? {
-        now = entry.time
+    private func process(_ event: consuming Event, at time: SimTime) -> Occurrence? {
+        now = time
         stats.events += 1
-        outputs.removeAll(keepingCapacity: true)
-        switch entry.payload {
+        if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true) }
+        switch consume event {
         case let .deliver(from, to, message):
             if let partition, !partition.allows(from, to) {
                 stats.messagesDropped += 1
@@ -192,7 +200,7 @@ public final class Simulator<Node: SimulatedNode, External> {
     }
 
     private func boot(_ id: NodeID) {
-        nodes[id] = Node(id: id, cluster: cluster, durable: disks[id])
+        nodes[id] = makeNode(id, cluster, disks[id])
         dispatch(id) { node, context in node.start(&context) }
     }
 

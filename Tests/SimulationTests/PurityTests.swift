@@ -20,7 +20,7 @@ import Testing
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             for (number, line) in lines.enumerated() {
                 let code = line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-                for word in forbidden where code.contains(word) {
+                for word in forbidden where containsToken(code, word) {
                     offences.append("\(path):\(number + 1): \(word)")
                 }
                 // A call may wrap: look for its `using:` on the next lines too.
@@ -38,4 +38,18 @@ import Testing
 func swiftFiles(under folder: String) -> [String] {
     guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
     return walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }.sorted().map { folder + "/" + $0 }
+}
+
+/// True when `word` occurs in `line` not as the tail of a longer name (`isUpToDate(` is not
+/// `Date(`).
+func containsToken(_ line: Substring, _ word: String) -> Bool {
+    var rest = line[...]
+    while let range = rest.range(of: word) {
+        let startsName = word.first.map { $0.isLetter } ?? false
+        if !startsName || range.lowerBound == line.startIndex { return true }
+        let before = line[line.index(before: range.lowerBound)]
+        if !(before.isLetter || before.isNumber || before == "_") { return true }
+        rest = line[range.upperBound...]
+    }
+    return false
 }

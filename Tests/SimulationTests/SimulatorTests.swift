@@ -148,3 +148,44 @@ struct Canceller: SimulatedNode {
     sim.run(until: .zero + .seconds(6))
     #expect(sim.now == .zero + .seconds(6))
 }
+
+@Test func nodeFactoryBuildsNodesAtBootAndRestart() {
+    let plan = FaultPlan([
+        ScheduledFault(at: SimTime.zero + .milliseconds(100), .crash(0)),
+        ScheduledFault(at: SimTime.zero + .milliseconds(200), .restart(0)),
+    ])
+    var built: [NodeID] = []
+    let sim = Simulator<Counter, Never>(seed: 3, nodeCount: 2, network: .reliable, faults: plan) { id, cluster, durable in
+        built.append(id)
+        var node = Counter(id: id, cluster: cluster, durable: durable)
+        node.volatile = 1000
+        return node
+    }
+    #expect(built == [0, 1])
+    #expect(sim.nodes[0]!.volatile >= 1000)
+    sim.run(until: SimTime.zero + .milliseconds(250))
+    #expect(built == [0, 1, 0])
+}
+
+@Test func eventQueuePopsByTimeThenSchedulingOrder() {
+    var queue = EventQueue<String>()
+    var rng = SeededRNG(seed: 11)
+    var expected: [(UInt64, Int)] = []
+    for i in 0..<2_000 {
+        let time = rng.below(50)
+        queue.push("\(i)", at: SimTime(nanoseconds: time))
+        expected.append((time, i))
+        if i % 7 == 0, let popped = queue.pop() {
+            // Popping mid-way must still give the earliest pending event.
+            let index = expected.indices.min { expected[$0] < expected[$1] }!
+            #expect(popped.payload == "\(expected[index].1)")
+            expected.remove(at: index)
+        }
+    }
+    expected.sort { $0 < $1 }
+    for (time, i) in expected {
+        let entry = queue.pop()
+        #expect(entry?.time.nanoseconds == time && entry?.payload == "\(i)")
+    }
+    #expect(queue.pop() == nil && queue.isEmpty)
+}

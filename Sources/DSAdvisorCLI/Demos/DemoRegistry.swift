@@ -18,6 +18,7 @@ enum DemoRegistry {
         SagaDemoCommand.self,
         FailureDetectionDemoCommand.self,
         GossipDemoCommand.self,
+        RaftDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {

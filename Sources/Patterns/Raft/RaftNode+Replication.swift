@@ -1,0 +1,172 @@
+/// Log replication and commitment (Ongaro & Ousterhout 2014, §5.3 and §5.4.2; Figure 2,
+/// AppendEntries; Figure 13, InstallSnapshot): the consistency check, fast backtracking of a
+/// divergent follower by conflicting term (§5.3, last paragraphs, as the 6.824 lab notes spell
+/// it out), and the commit rule that counts replicas only for entries of the leader's own term.
+///
+/// Simplifications:
+/// - A follower known to be in sync is sent new entries optimistically (nextIndex moves on at
+///   send time, as etcd's "replicate" state does); any loss shows up as a rejection at the next
+///   message and the leader backs up.
+
+import Simulation
+
+extension RaftNode {
+    /// One round to every follower: new entries where there are some, a heartbeat otherwise.
+    mutating func broadcastAppend(_ context: inout Context) {
+        round += 1
+        for peer in peers { sendAppend(to: peer, &context) }
+    }
+
+    mutating func sendAppend(to peer: NodeID, _ context: inout Context) {
+        let next = nextIndex[peer]
+        if next <= log.snapshotIndex, let snapshot {
+            let message = InstallSnapshot(term: currentTerm, leader: id, snapshot: snapshot, round: round)
+            context.send(.installSnapshot(message), to: peer)
+            return
+        }
+        let prev = next - 1
+        let entries = log.entries(from: next, limit: config.maxEntriesPerMessage)
+        let message = AppendEntries(term: currentTerm, leader: id, prevLogIndex: prev,
+                                    prevLogTerm: log.term(at: prev) ?? 0, entries: entries,
+                                    leaderCommit: commitIndex, round: round)
+        if inSync[peer] && !entries.isEmpty { nextIndex[peer] = next + entries.count }
+        context.send(.appendEntries(message), to: peer)
+    }
+
+    mutating func appendToLog(_ payload: LogPayload, _ context: inout Context) {
+        log.append(LogEntry(term: currentTerm, payload: payload))
+        persist(&context)
+        context.output(.logChanged(from: log.lastIndex))
+    }
+
+    /// Figure 2, AppendEntries receiver implementation.
+    mutating func handleAppendEntries(_ m: AppendEntries, from sender: NodeID, _ context: inout Context) {
+        guard m.term >= currentTerm else {
+            let reply = AppendEntriesReply(term: currentTerm, success: false, matchIndex: 0,
+                                           conflictIndex: 0, conflictTerm: nil, round: m.round)
+            context.send(.appendEntriesReply(reply), to: sender)
+            return
+        }
+        acceptLeader(term: m.term, leader: m.leader, &context)
+        var reply = AppendEntriesReply(term: currentTerm, success: false, matchIndex: 0,
+                                       conflictIndex: 0, conflictTerm: nil, round: m.round)
+        if m.prevLogIndex > log.lastIndex {
+            reply.conflictIndex = log.lastIndex + 1
+        } else if m.prevLogIndex > log.snapshotIndex, let term = log.term(at: m.prevLogIndex), term != m.prevLogTerm {
+            reply.conflictTerm = term
+            reply.conflictIndex = log.firstIndex(ofTermAt: m.prevLogIndex)
+        } else {
+            // Entries at or below the snapshot are committed, hence identical to the leader's.
+            if let changed = log.merge(m.entries, after: m.prevLogIndex) {
+                persist(&context)
+                context.output(.logChanged(from: changed))
+            }
+            let lastNew = m.prevLogIndex + m.entries.count
+            reply.success = true
+            reply.matchIndex = lastNew
+            // Figure 2, step 5: never past the last entry this message vouched for.
+            setCommitIndex(min(m.leaderCommit, lastNew), &context)
+        }
+        context.send(.appendEntriesReply(reply), to: sender)
+    }
+
+    /// A message from the leader of `term`: follow it and restart the election timeout.
+    mutating func acceptLeader(term: Term, leader: NodeID, _ context: inout Context) {
+        if term > currentTerm || role != .follower {
+            becomeFollower(term: term, &context)
+        }
+        leaderHint = leader
+        lastLeaderContact = context.now
+        resetElectionTimer(&context)
+    }
+
+    mutating func handleAppendEntriesReply(_ m: AppendEntriesReply, from sender: NodeID, _ context: inout Context) {
+        guard noteReply(term: m.term, round: m.round, from: sender, &context) else { return }
+        if m.success {
+            matchIndex[sender] = max(matchIndex[sender], m.matchIndex)
+            nextIndex[sender] = max(nextIndex[sender], matchIndex[sender] + 1)
+            inSync[sender] = true
+            advanceCommitIndex(&context)
+        } else {
+            var next = m.conflictIndex
+            if let conflictTerm = m.conflictTerm, let last = log.lastIndex(ofTerm: conflictTerm) {
+                next = last + 1
+            }
+            nextIndex[sender] = max(matchIndex[sender] + 1, min(next, log.lastIndex + 1))
+            inSync[sender] = false
+        }
+        serveReads(&context)
+        if !m.success || nextIndex[sender] <= log.lastIndex {
+            sendAppend(to: sender, &context)
+        }
+    }
+
+    /// The common part of every reply a leader gets: step down on a higher term, ignore stale
+    /// replies, and record that the follower is alive and acknowledged `round`.
+    mutating func noteReply(term: Term, round: UInt64, from sender: NodeID, _ context: inout Context) -> Bool {
+        if term > currentTerm {
+            becomeFollower(term: term, &context)
+            return false
+        }
+        guard role == .leader, term == currentTerm else { return false }
+        recentlyActive[sender] = true
+        ackedRound[sender] = max(ackedRound[sender], round)
+        return true
+    }
+
+    /// §5.3–5.4.2: the highest index stored on a majority commits, but only if its entry is of
+    /// the current term; older entries then commit indirectly (Figure 8).
+    mutating func advanceCommitIndex(_ context: inout Context) {
+        guard role == .leader else { return }
+        var candidate = log.lastIndex
+        // The majority-th largest match index, by counting down (clusters are small).
+        while candidate > commitIndex {
+            var replicas = 1
+            for peer in peers where matchIndex[peer] >= candidate { replicas += 1 }
+            if replicas >= majority { break }
+            candidate -= 1
+        }
+        guard candidate > commitIndex, let term = log.term(at: candidate) else { return }
+        if term == currentTerm || config.variant == .commitsOldTermsByCounting {
+            setCommitIndex(candidate, &context)
+        }
+    }
+
+    mutating func setCommitIndex(_ index: Int, _ context: inout Context) {
+        guard index > commitIndex else { return }
+        commitIndex = index
+        context.output(.committed(index: index))
+        applyCommitted(&context)
+    }
+
+    /// Figure 13, InstallSnapshot receiver implementation (one chunk).
+    mutating func handleInstallSnapshot(_ m: InstallSnapshot, from sender: NodeID, _ context: inout Context) {
+        guard m.term >= currentTerm else {
+            let reply = InstallSnapshotReply(term: currentTerm, lastIncludedIndex: 0, round: m.round)
+            context.send(.installSnapshotReply(reply), to: sender)
+            return
+        }
+        acceptLeader(term: m.term, leader: m.leader, &context)
+        let incoming = m.snapshot
+        if incoming.lastIncludedIndex > commitIndex {
+            log.installSnapshot(index: incoming.lastIncludedIndex, term: incoming.lastIncludedTerm)
+            snapshot = incoming
+            store = incoming.state
+            commitIndex = incoming.lastIncludedIndex
+            lastApplied = incoming.lastIncludedIndex
+            persist(&context)
+            context.output(.snapshotInstalled(index: incoming.lastIncludedIndex, term: incoming.lastIncludedTerm))
+        }
+        let reply = InstallSnapshotReply(term: currentTerm, lastIncludedIndex: incoming.lastIncludedIndex, round: m.round)
+        context.send(.installSnapshotReply(reply), to: sender)
+    }
+
+    mutating func handleInstallSnapshotReply(_ m: InstallSnapshotReply, from sender: NodeID, _ context: inout Context) {
+        guard noteReply(term: m.term, round: m.round, from: sender, &context) else { return }
+        matchIndex[sender] = max(matchIndex[sender], m.lastIncludedIndex)
+        nextIndex[sender] = max(nextIndex[sender], matchIndex[sender] + 1)
+        advanceCommitIndex(&context)
+        serveReads(&context)
+        if nextIndex[sender] <= log.lastIndex { sendAppend(to: sender, &context) }
+    }
+}

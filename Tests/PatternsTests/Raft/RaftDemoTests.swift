@@ -1,0 +1,88 @@
+import Raft
+import Simulation
+import Testing
+
+@Suite struct RaftDemoTests {
+    static func lines(_ options: RaftDemo.Options, format: OutputFormat = .text) -> (lines: [String], outcome: DemoOutcome) {
+        var lines: [String] = []
+        let timeline = Timeline(format: format, quiet: false) { lines.append($0) }
+        let outcome = RaftDemo.run(options, on: timeline)
+        return (lines, outcome)
+    }
+
+    @Test func defaultRunTellsTheStoryAndPasses() {
+        let (lines, outcome) = Self.lines(RaftDemo.Options())
+        #expect(outcome.violation == nil)
+        let text = lines.joined(separator: "\n")
+        for phrase in ["elected leader of term 1", "crash the leader", "node crashes", "asks for pre-votes",
+                       "partition healed", "restart the old leader", "caught-up", "linearizable", "PASS"] {
+            #expect(text.contains(phrase), "missing: \(phrase)")
+        }
+        // A second leader takes over after the crash.
+        #expect(lines.filter { $0.contains("elected leader of term") }.count >= 2)
+        #expect(lines.allSatisfy { $0.count <= Timeline.width })
+    }
+
+    @Test func sameSeedSameBytesDifferentSeedsDiffer() {
+        for format in [OutputFormat.text, .json] {
+            let options = RaftDemo.Options(seed: 7, operations: 60, faults: .all)
+            #expect(Self.lines(options, format: format).lines == Self.lines(options, format: format).lines)
+        }
+        let a = Self.lines(RaftDemo.Options(seed: 1, faults: .all)).lines
+        let b = Self.lines(RaftDemo.Options(seed: 2, faults: .all)).lines
+        #expect(a != b)
+    }
+
+    @Test func jsonLinesAreObjects() {
+        let (lines, _) = Self.lines(RaftDemo.Options(operations: 10, faults: .crash), format: .json)
+        #expect(lines.allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") })
+        #expect(lines.first?.contains(#""type":"run""#) == true)
+        #expect(lines.last?.contains(#""type":"summary""#) == true)
+    }
+
+    @Test func historyIsJepsenShaped() {
+        let timeline = Timeline(format: .text, quiet: true) { _ in }
+        let result = RaftDemo.execute(RaftDemo.Options(operations: 30, faults: .all), on: timeline)
+        let invokes = result.history.filter { $0.kind == .invoke }
+        #expect(invokes.count == 30)
+        #expect(result.history.count == 60)
+        #expect(zip(result.history, result.history.dropFirst()).allSatisfy { $0.time <= $1.time })
+        // One outstanding operation per process.
+        var open: Set<Int> = []
+        for event in result.history {
+            if event.kind == .invoke {
+                #expect(!open.contains(event.process))
+                open.insert(event.process)
+            } else {
+                #expect(open.remove(event.process) != nil)
+            }
+        }
+    }
+
+    /// A bounded sweep: every fault mode, both read paths, small and large clusters.
+    @Test(arguments: [RaftDemo.FaultMode.none, .crash, .partition, .drop, .all])
+    func seedSweep(faults: RaftDemo.FaultMode) {
+        for seed in UInt64(1)...4 {
+            for (nodes, reads) in [(3, RaftConfig.ReadMode.readIndex), (5, .log), (7, .readIndex)] {
+                let options = RaftDemo.Options(nodes: nodes, seed: seed, clients: 5, operations: 60, faults: faults,
+                                               readMode: reads, snapshotEvery: 8)
+                let timeline = Timeline(format: .text, quiet: true) { _ in }
+                let outcome = RaftDemo.run(options, on: timeline)
+                #expect(outcome.violation == nil, "seed \(seed) nodes \(nodes) \(reads): \(outcome.violation!)")
+            }
+        }
+    }
+
+    @Test func electionExperimentMeasuresDowntime() {
+        let setting = RaftElectionExperiment.settings.first { $0.minimum == 150 && $0.maximum == 300 }!
+        let downtimes = RaftElectionExperiment.measure(setting, trials: 20, seed: 1)
+        #expect(downtimes.allSatisfy { $0 != nil })
+        let ms = downtimes.compactMap { $0 }.map { Double($0) / 1e6 }
+        // At least half the minimum timeout (the crash comes at most one heartbeat after the
+        // last one), and well under a second with this much randomness.
+        #expect(ms.allSatisfy { $0 >= 75 && $0 < 1_000 })
+        let none = RaftElectionExperiment.settings.first { $0.minimum == 150 && $0.maximum == 150 }!
+        let stuck = RaftElectionExperiment.measure(none, trials: 3, seed: 1)
+        #expect(stuck.contains { $0 == nil || $0! > 1_000_000_000 })
+    }
+}
