@@ -16,17 +16,10 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "List every demo.")
     var list = false
 
-    @Argument(help: "The demo to run (see --list).")
-    var name: String?
-
     func run() throws {
-        if list || name == nil {
-            for command in DemoRegistry.commands {
-                print(command.demoID.padding(20) + command.configuration.abstract)
-            }
-            return
+        for command in DemoRegistry.commands {
+            print(command.demoID.padding(20) + command.configuration.abstract)
         }
-        throw ValidationError("unknown demo '\(name ?? "")'")
     }
 }
 
