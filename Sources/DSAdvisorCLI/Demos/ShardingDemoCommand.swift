@@ -39,6 +39,9 @@ struct ShardingDemoCommand: DemoRunner {
     @Option(help: "Per-mille odds that a message is lost (duplicated: half that), 0...300.")
     var loss: UInt32 = 10
 
+    @Flag(help: "Do not cut a node off during the first move.")
+    var noFaults = false
+
     @Flag(help: "Switch ownership right after the snapshot, without freeze and catch-up (broken on purpose).")
     var unsafeSwitch = false
 
@@ -55,6 +58,6 @@ struct ShardingDemoCommand: DemoRunner {
     func runDemo(on timeline: Timeline) throws -> DemoOutcome {
         ShardingDemo.run(ShardingDemo.Options(
             seed: common.seed, nodes: nodes, shards: shards, clients: clients, keys: keys, hotPerMille: hot,
-            moves: moves, lossPerMille: loss, unsafeSkipCatchUp: unsafeSwitch), on: timeline)
+            moves: moves, lossPerMille: loss, faults: !noFaults, unsafeSkipCatchUp: unsafeSwitch), on: timeline)
     }
 }

@@ -14,6 +14,13 @@ final class EventLogRun {
         case restartBroker
         case restartConsumer
         case stallOwner(partition: Int)
+        /// The third scene, drawn from the seed: a leader cut off from the controller and its
+        /// followers but not from clients (a zombie leader), an isolated broker, or a crash.
+        case cutLeader(partition: Int)
+        case isolateBroker(NodeID)
+        case crashBroker(NodeID)
+        case restart(NodeID)
+        case heal
         case progress
     }
 
@@ -63,7 +70,21 @@ final class EventLogRun {
         sim.schedule(.restartConsumer, after: ownerCrash + jitter(200, 80))
         sim.schedule(.stallOwner(partition: Int(rng.below(UInt64(p)))), after: stall)
         stallFor = stallLength
-        scriptEnd = SimTime.zero + stall + stallLength
+        let scene = jitter(680, 60)
+        let sceneLength = jitter(150, 100)
+        switch rng.below(3) {
+        case 0:
+            sim.schedule(.cutLeader(partition: Int(rng.below(UInt64(p)))), after: scene)
+            sim.schedule(.heal, after: scene + sceneLength)
+        case 1:
+            sim.schedule(.isolateBroker(Int(rng.below(UInt64(config.brokers)))), after: scene)
+            sim.schedule(.heal, after: scene + sceneLength)
+        default:
+            let victim = Int(rng.below(UInt64(config.brokers)))
+            sim.schedule(.crashBroker(victim), after: scene)
+            sim.schedule(.restart(victim), after: scene + sceneLength)
+        }
+        scriptEnd = SimTime.zero + max(stall + stallLength, scene + sceneLength)
     }
 
     // MARK: Reading node state
@@ -152,6 +173,26 @@ final class EventLogRun {
             timeline.event(sim.now, node: owner, "stall", "consumer n\(owner) (owns p\(p)) freezes for"
                 + " \(stallFor.milliseconds)ms, a stop-the-world pause: no heartbeats, no progress")
             sim.submit(.stall(stallFor), to: owner)
+        case let .cutLeader(p):
+            guard let leader = controlPlane?.0.states[p].leader, sim.isUp(leader) else { return }
+            let everyone = Array(0..<config.nodeCount)
+            let clients = [config.producer] + config.consumerIDs
+            let cut = Partition(groups: [[leader] + clients, everyone.filter { $0 != leader }], nodeCount: config.nodeCount)
+            timeline.event(sim.now, node: leader, "cut", "broker n\(leader), leader of p\(p), loses the controller"
+                + " and its followers but still hears clients: a zombie leader that cannot commit")
+            sim.inject(.partition(cut))
+        case let .isolateBroker(broker):
+            guard sim.isUp(broker) else { return }
+            timeline.event(sim.now, node: broker, "cut", "broker n\(broker) is cut off from every other node")
+            sim.inject(.partition(.isolate(broker, nodeCount: config.nodeCount)))
+        case let .crashBroker(broker):
+            guard sim.isUp(broker) else { return }
+            timeline.event(sim.now, node: broker, "crash", "broker n\(broker) crashes")
+            sim.inject(.crash(broker))
+        case let .restart(node):
+            sim.inject(.restart(node))
+        case .heal:
+            sim.inject(.heal)
         case .progress:
             progress()
             sim.schedule(.progress, after: .milliseconds(100))

@@ -19,12 +19,14 @@ public enum ShardingDemo {
         public var hotPerMille: UInt32
         public var moves: Int
         public var lossPerMille: UInt32
+        /// Cut a node off during the first move.
+        public var faults: Bool
         /// The broken variant for tests: switch ownership without freeze and catch-up.
         public var unsafeSkipCatchUp: Bool
 
         public init(seed: UInt64 = 1, nodes: Int = 4, shards: Int = 4, clients: Int = 6, keys: Int = 1000,
                     hotPerMille: UInt32 = 600, moves: Int = 3, lossPerMille: UInt32 = 10,
-                    unsafeSkipCatchUp: Bool = false) {
+                    faults: Bool = true, unsafeSkipCatchUp: Bool = false) {
             self.seed = seed
             self.nodes = nodes
             self.shards = shards
@@ -33,6 +35,7 @@ public enum ShardingDemo {
             self.hotPerMille = hotPerMille
             self.moves = moves
             self.lossPerMille = lossPerMille
+            self.faults = faults
             self.unsafeSkipCatchUp = unsafeSkipCatchUp
         }
 
@@ -43,7 +46,7 @@ public enum ShardingDemo {
             let low = Int(rng.below(UInt64(keys - width)))
             return ShardingConfig(keySpace: keys, initialShards: shards, nodes: nodes, clients: clients,
                                   workload: Workload(keySpace: keys, hotLow: low, hotWidth: width, hotPerMille: hotPerMille),
-                                  maxMoves: moves, unsafeSkipCatchUp: unsafeSkipCatchUp)
+                                  maxMoves: moves, copyChunk: max(12, keys / 80), unsafeSkipCatchUp: unsafeSkipCatchUp)
         }
 
         var network: NetworkConditions {
@@ -61,12 +64,13 @@ public enum ShardingDemo {
             ("clients", JSONValue(options.clients)), ("keys", JSONValue(options.keys)),
             ("hot", .string("[\(hot.hotLow),\(hot.hotLow + hot.hotWidth)) \(options.hotPerMille)‰")),
             ("writes", .string("\(config.writePerMille)‰")), ("moves", JSONValue(options.moves)),
-            ("loss", .string("\(options.lossPerMille)‰")), ("unsafe", .bool(options.unsafeSkipCatchUp)),
+            ("loss", .string("\(options.lossPerMille)‰")), ("faults", .bool(options.faults)), ("unsafe", .bool(options.unsafeSkipCatchUp)),
         ])
         compareSchemes(config, seed: options.seed, timeline)
         timeline.section("range-sharded cluster: placement n0, storage n1..n\(config.nodes), clients"
             + " n\(config.nodes + 1)..n\(config.nodes + config.clients)")
-        let run = ShardingRun(config: config, seed: options.seed, network: options.network, timeline: timeline)
+        let run = ShardingRun(config: config, seed: options.seed, network: options.network, faults: options.faults,
+                              timeline: timeline)
         let violation = run.execute()
         ShardingReport.tables(run, timeline)
         timeline.summary(ShardingReport.summary(run, violation: violation))

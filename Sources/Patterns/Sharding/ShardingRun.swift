@@ -16,7 +16,14 @@ final class ShardingRun {
     let config: ShardingConfig
     let seed: UInt64
     let timeline: Timeline
-    let sim: Simulator<ShardingNode, Never>
+    /// The fault scene, drawn from the seed: while the first move runs, its source, its
+    /// destination or the placement service is cut off from everyone for a while.
+    enum Script {
+        case cut(victim: Int)
+        case heal
+    }
+
+    let sim: Simulator<ShardingNode, Script>
     let end: SimTime
     var checker: ShardingChecker
     var violation: InvariantViolation?
@@ -26,7 +33,7 @@ final class ShardingRun {
     var redirects = 0
     var served = 0
 
-    init(config: ShardingConfig, seed: UInt64, network: NetworkConditions, timeline: Timeline) {
+    init(config: ShardingConfig, seed: UInt64, network: NetworkConditions, faults: Bool, timeline: Timeline) {
         self.config = config
         self.seed = seed
         self.timeline = timeline
@@ -34,6 +41,12 @@ final class ShardingRun {
         end = config.stopClientsAt + .milliseconds(200)
         checker = ShardingChecker(config: config)
         for node in 0..<config.nodeCount { sim.submit(.configure(config), to: node) }
+        if faults {
+            var rng = sim.stream(0xC07)
+            let at = config.balanceFrom - .zero + .milliseconds(5 + rng.below(40))
+            sim.schedule(.cut(victim: Int(rng.below(3))), after: at)
+            sim.schedule(.heal, after: at + .milliseconds(40 + rng.below(80)))
+        }
     }
 
     func storage(_ id: NodeID) -> StorageNode? {
@@ -51,7 +64,8 @@ final class ShardingRun {
     }
 
     func execute() -> InvariantViolation? {
-        sim.run(until: end) { _ in
+        sim.run(until: end) { occurrence in
+            self.play(occurrence)
             self.afterStep()
             if let failure = self.checker.failure {
                 self.violation = InvariantViolation(invariant: failure.invariant, detail: failure.detail, seed: self.seed,
@@ -69,6 +83,28 @@ final class ShardingRun {
                                            step: sim.stats.events, time: sim.now)
         }
         return violation
+    }
+
+    private func play(_ occurrence: Simulator<ShardingNode, Script>.Occurrence) {
+        switch occurrence {
+        case .external(.cut(let victim)):
+            let move = placement?.moving?.plan
+            let node: NodeID
+            let role: String
+            switch (victim, move) {
+            case (0, let plan?): (node, role) = (plan.from, "the source of move #\(plan.move)")
+            case (1, let plan?): (node, role) = (plan.to, "the destination of move #\(plan.move)")
+            case (2, _): (node, role) = (config.placement, "the placement service")
+            default: (node, role) = (config.storageIDs[Int(seed % UInt64(config.nodes))], "a storage node")
+            }
+            timeline.event(sim.now, node: node, "cut", "n\(node), \(role), is cut off from every other node")
+            sim.inject(.partition(.isolate(node, nodeCount: config.nodeCount)))
+        case .external(.heal):
+            sim.inject(.heal)
+        case .faultApplied(let fault):
+            timeline.event(sim.now, "fault", fault.description)
+        default: break
+        }
     }
 
     private func afterStep() {

@@ -32,7 +32,7 @@ func seedSweepHoldsEveryInvariant(seed: UInt64) {
 
 @Test func balancingCutsTheHottestNodesShare() {
     let config = ShardingDemo.Options(seed: 1).config
-    let run = ShardingRun(config: config, seed: 1, network: ShardingDemo.Options(seed: 1).network,
+    let run = ShardingRun(config: config, seed: 1, network: ShardingDemo.Options(seed: 1).network, faults: false,
                           timeline: Timeline(format: .text, quiet: true) { _ in })
     #expect(run.execute() == nil)
     let (before, after) = ShardingReport.windows(run)
