@@ -13,6 +13,7 @@ struct EventLogDemoCommand: DemoRunner {
               dsadvisor demo event-log
               dsadvisor demo event-log --seed 7 --partitions 4 --consumers 2 --loss 50
               dsadvisor demo event-log --delivery at-least-once   (the checker flags duplicates)
+              dsadvisor demo event-log --acks 1   (the checker flags a lost acknowledged write)
             """
     )
 
@@ -32,6 +33,9 @@ struct EventLogDemoCommand: DemoRunner {
 
     @Option(help: "exactly-once (atomic outputs+offset) or at-least-once (outputs, then offsets).")
     var delivery: EventLogConfig.Delivery = .exactlyOnce
+
+    @Option(help: "all (wait for the ISR) or 1 (leader only: acknowledged writes can be lost on failover).")
+    var acks: EventLogConfig.Acks = .all
 
     @Option(help: "Per-mille odds that a message is lost (duplicated: half that), 0...300.")
     var loss: UInt32 = 20
@@ -53,8 +57,9 @@ struct EventLogDemoCommand: DemoRunner {
     func runDemo(on timeline: Timeline) throws -> DemoOutcome {
         EventLogDemo.run(EventLogDemo.Options(
             seed: common.seed, brokers: brokers, partitions: partitions, consumers: consumers, records: records,
-            delivery: delivery, faults: !noFaults, lossPerMille: loss, contrast: !noContrast), on: timeline)
+            delivery: delivery, acks: acks, faults: !noFaults, lossPerMille: loss, contrast: !noContrast), on: timeline)
     }
 }
 
 extension EventLogConfig.Delivery: ExpressibleByArgument {}
+extension EventLogConfig.Acks: ExpressibleByArgument {}

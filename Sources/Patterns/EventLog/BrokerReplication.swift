@@ -20,7 +20,7 @@ extension Broker {
         if sequence <= last, let offset = logs[p].offset(of: producerID, sequence: sequence) {
             context.output(.note("dedupe", "p\(p): producer \(producerID) seq \(sequence) is already at offset"
                 + " \(offset); not appended again"))
-            if offset < replica.highWatermark {
+            if offset < replica.highWatermark || config.acks == .leader {
                 context.send(.produceReply(partition: p, sequence: sequence, .ok(offset: offset, duplicate: true)), to: producer)
             } else {
                 replicas[p].pendingAcks.append((offset, sequence))
@@ -39,7 +39,12 @@ extension Broker {
         logs[p].append(PartitionLog.Record(epoch: state.leaderEpoch, producerID: producerID, sequence: sequence, value: value))
         context.persist(durable)
         replicas[p].followerEnd[id] = logs[p].endOffset
-        replicas[p].pendingAcks.append((logs[p].endOffset - 1, sequence))
+        if config.acks == .leader {
+            let offset = logs[p].endOffset - 1
+            context.send(.produceReply(partition: p, sequence: sequence, .ok(offset: offset, duplicate: false)), to: producer)
+        } else {
+            replicas[p].pendingAcks.append((logs[p].endOffset - 1, sequence))
+        }
         advanceHighWatermark(p, &context)
     }
 

@@ -20,6 +20,7 @@ struct EventLogChecker {
     var sequencesSeen: [Set<Int>]
     var verified: [[Int]]
     var acked: [[(sequence: Int, offset: Int)]]
+    var unverified: [[(sequence: Int, offset: Int)]]
     var outputsChecked: [Int]
     var highestOutput: [Int]
     var duplicates = 0
@@ -32,6 +33,7 @@ struct EventLogChecker {
         sequencesSeen = Array(repeating: [], count: config.partitions)
         verified = Array(repeating: Array(repeating: 0, count: config.partitions), count: config.brokers)
         acked = Array(repeating: [], count: config.partitions)
+        unverified = Array(repeating: [], count: config.partitions)
         outputsChecked = Array(repeating: 0, count: config.partitions)
         highestOutput = Array(repeating: -1, count: config.partitions)
     }
@@ -63,16 +65,31 @@ struct EventLogChecker {
                 offset += 1
             }
             verified[broker.id][p] = offset
+            if !unverified[p].isEmpty { verifyAcknowledged(p) }
         }
     }
 
+    /// An acknowledgement names a record at an offset; once that offset is committed it must
+    /// hold that record. (With `acks=all` it already is; with `acks=1` it may not be yet.)
     mutating func acknowledged(partition p: Int, sequence: Int, offset: Int) {
         acked[p].append((sequence, offset))
-        guard offset < truth[p].count, truth[p][offset].sequence == sequence else {
-            fail("no acknowledged write lost", "p\(p) seq \(sequence) acknowledged at offset \(offset), which is"
-                + " not that record in the committed history")
-            return
+        unverified[p].append((sequence, offset))
+        verifyAcknowledged(p)
+    }
+
+    private mutating func verifyAcknowledged(_ p: Int) {
+        var waiting: [(sequence: Int, offset: Int)] = []
+        for ack in unverified[p] {
+            guard ack.offset < truth[p].count else {
+                waiting.append(ack)
+                continue
+            }
+            if truth[p][ack.offset].sequence != ack.sequence {
+                fail("no acknowledged write lost", "p\(p) seq \(ack.sequence) was acknowledged at offset"
+                    + " \(ack.offset), but the committed record there is \(truth[p][ack.offset])")
+            }
         }
+        unverified[p] = waiting
     }
 
     /// Checks the sink's new outputs for partition `p`.
@@ -103,6 +120,11 @@ struct EventLogChecker {
 
     /// The end of the run: everything produced was acknowledged, committed and output.
     mutating func finish(producer: Producer) {
+        for p in 0..<config.partitions where !unverified[p].isEmpty {
+            let first = unverified[p][0]
+            fail("no acknowledged write lost", "p\(p): \(unverified[p].count) acknowledged records never committed,"
+                + " first seq \(first.sequence) at offset \(first.offset)")
+        }
         let total = config.recordPartitions.count
         let ackedCount = acked.map(\.count).reduce(0, +)
         if ackedCount < total || !producer.done {

@@ -14,6 +14,13 @@ public struct EventLogConfig: Equatable, Sendable {
         case atLeastOnce = "at-least-once"
     }
 
+    public enum Acks: String, Sendable, CaseIterable {
+        /// Acknowledge once every ISR member has the record (the high watermark passed it).
+        case all
+        /// Acknowledge as soon as the leader appended it: fast, and lossy on failover.
+        case leader = "1"
+    }
+
     public var brokers: Int
     public var partitions: Int
     public var consumers: Int
@@ -31,6 +38,7 @@ public struct EventLogConfig: Equatable, Sendable {
     public var pollInterval: SimDuration
     public var autoCommitInterval: SimDuration
     public var maxBatch: Int
+    public var acks: Acks
 
     public init(brokers: Int = 3, partitions: Int = 3, consumers: Int = 3, minInsyncReplicas: Int = 2,
                 delivery: Delivery = .exactlyOnce, recordPartitions: [Int] = [],
@@ -38,7 +46,8 @@ public struct EventLogConfig: Equatable, Sendable {
                 requestTimeout: SimDuration = .milliseconds(60), replicaLagMax: SimDuration = .milliseconds(60),
                 sessionTimeout: SimDuration = .milliseconds(100), heartbeatInterval: SimDuration = .milliseconds(20),
                 fetchInterval: SimDuration = .milliseconds(5), pollInterval: SimDuration = .milliseconds(10),
-                autoCommitInterval: SimDuration = .milliseconds(80), maxBatch: Int = 8) {
+                autoCommitInterval: SimDuration = .milliseconds(80), maxBatch: Int = 8,
+                acks: Acks = .all) {
         self.brokers = brokers
         self.partitions = partitions
         self.consumers = consumers
@@ -55,6 +64,7 @@ public struct EventLogConfig: Equatable, Sendable {
         self.pollInterval = pollInterval
         self.autoCommitInterval = autoCommitInterval
         self.maxBatch = maxBatch
+        self.acks = acks
     }
 
     public var controller: NodeID { brokers }

@@ -19,20 +19,22 @@ public enum EventLogDemo {
         public var consumers: Int
         public var records: Int
         public var delivery: EventLogConfig.Delivery
+        public var acks: EventLogConfig.Acks
         public var faults: Bool
         public var lossPerMille: UInt32
         /// Replays the seed at-least-once and reports what that would have output.
         public var contrast: Bool
 
         public init(seed: UInt64 = 1, brokers: Int = 3, partitions: Int = 3, consumers: Int = 3, records: Int = 150,
-                    delivery: EventLogConfig.Delivery = .exactlyOnce, faults: Bool = true, lossPerMille: UInt32 = 20,
-                    contrast: Bool = true) {
+                    delivery: EventLogConfig.Delivery = .exactlyOnce, acks: EventLogConfig.Acks = .all,
+                    faults: Bool = true, lossPerMille: UInt32 = 20, contrast: Bool = true) {
             self.seed = seed
             self.brokers = brokers
             self.partitions = partitions
             self.consumers = consumers
             self.records = records
             self.delivery = delivery
+            self.acks = acks
             self.faults = faults
             self.lossPerMille = lossPerMille
             self.contrast = contrast
@@ -43,7 +45,8 @@ public enum EventLogDemo {
             var rng = SeededRNG(seed: seed).stream(0x9A27)
             let spread = (0..<records).map { _ in Int(rng.below(UInt64(partitions))) }
             return EventLogConfig(brokers: brokers, partitions: partitions, consumers: consumers,
-                                  minInsyncReplicas: min(2, brokers), delivery: delivery, recordPartitions: spread)
+                                  minInsyncReplicas: min(2, brokers), delivery: delivery, recordPartitions: spread,
+                                  acks: acks)
         }
 
         var network: NetworkConditions {
@@ -57,7 +60,7 @@ public enum EventLogDemo {
         timeline.header(demo: "event-log", seed: options.seed, settings: [
             ("brokers", JSONValue(options.brokers)), ("partitions", JSONValue(options.partitions)),
             ("consumers", JSONValue(options.consumers)), ("records", JSONValue(options.records)),
-            ("delivery", .string(options.delivery.rawValue)), ("acks", "all"),
+            ("delivery", .string(options.delivery.rawValue)), ("acks", .string(options.acks.rawValue)),
             ("min.insync", JSONValue(config.minInsyncReplicas)),
             ("replica.lag.max", .string("\(config.replicaLagMax.milliseconds)ms")),
             ("session.timeout", .string("\(config.sessionTimeout.milliseconds)ms")),
@@ -107,7 +110,7 @@ public enum EventLogDemo {
         let committed = checker.truth.map(\.count).reduce(0, +)
         let output = checker.outputsChecked.reduce(0, +)
         var rows: [(String, JSONValue)] = [
-            ("records", .string("\(options.records) produced, \(acked) acknowledged (acks=all), \(committed) committed")),
+            ("records", .string("\(options.records) produced, \(acked) acknowledged (acks=\(options.acks.rawValue)), \(committed) committed")),
             ("output", .string("\(output) records, \(checker.duplicates) duplicates, gaps none"
                 + (violation == nil ? "" : " checked until the violation"))),
         ]

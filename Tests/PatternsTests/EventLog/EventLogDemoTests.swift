@@ -56,3 +56,12 @@ func seedSweepHoldsEveryInvariant(seed: UInt64) {
     #expect(replay.execute() == nil)
     #expect(replay.checker.duplicates > 0)
 }
+
+/// The second broken variant: `acks=1` acknowledges before the ISR has the record, so the
+/// leader crash (timed while the leader runs ahead) loses acknowledged writes.
+@Test func leaderOnlyAcksAreCaughtLosingAcknowledgedWrites() {
+    for seed in UInt64(1)...2 {
+        let result = lines(.init(seed: seed, acks: .leader, contrast: false))
+        #expect(result.outcome.violation?.invariant == "no acknowledged write lost")
+    }
+}
