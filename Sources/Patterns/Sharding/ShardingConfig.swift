@@ -28,7 +28,7 @@ public struct ShardingConfig: Equatable, Sendable {
 
     public init(keySpace: Int = 1000, initialShards: Int = 4, nodes: Int = 4, clients: Int = 4,
                 workload: Workload = Workload(keySpace: 1000, hotLow: 100, hotWidth: 60, hotPerMille: 600),
-                writePerMille: UInt32 = 500, stopClientsAt: SimTime = SimTime.zero + .milliseconds(1100),
+                writePerMille: UInt32 = 500, stopClientsAt: SimTime = SimTime.zero + .milliseconds(1600),
                 reportInterval: SimDuration = .milliseconds(100), balanceFrom: SimTime = SimTime.zero + .milliseconds(250),
                 maxMoves: Int = 3, freezeLag: Int = 2, requestTimeout: SimDuration = .milliseconds(30), copyChunk: Int = 12,
                 unsafeSkipCatchUp: Bool = false) {
