@@ -69,7 +69,8 @@ public enum EventLogDemo {
         ])
         timeline.note("Brokers n0..n\(config.brokers - 1), controller+coordinator+sink n\(config.controller),"
             + " idempotent producer n\(config.producer) (id \(Producer.producerID)), consumers "
-            + config.consumerIDs.map { "n\($0)" }.joined(separator: ",") + ". Every partition on every broker.")
+            + config.consumerIDs.map { "n\($0)" }.joined(separator: ",") + ". Every partition on every broker."
+            + " The controller is a designated node standing in for the KRaft quorum; it is never crashed.")
         timeline.section("run")
         let run = EventLogRun(config: config, seed: options.seed, network: options.network, faults: options.faults,
                               timeline: timeline, duplicatesAreViolations: true)
