@@ -14,6 +14,8 @@ import Simulation
 ///    before the switch, the destination starts after it.
 ///
 /// Simplifications:
+/// - The snapshot is a consistent cut taken in one step (real systems read it at one MVCC
+///   timestamp or under a lock) and then sent in chunks.
 /// - Every message is re-sent on a 5 ms tick until acknowledged, instead of a transport
 ///   with retransmission; one move at a time per range.
 extension StorageNode {

@@ -44,6 +44,7 @@ struct StorageNode {
     /// Load in the current report window, by shard id, with eight buckets per shard.
     var window: [Int: ShardLoad] = [:]
     var served = 0
+    var nextRefresh = SimTime.zero
 
     init(id: NodeID, config: ShardingConfig) {
         self.id = id
@@ -98,9 +99,15 @@ struct StorageNode {
 
     mutating func receive(_ message: ShardingMessage, from sender: NodeID, _ context: inout Context) {
         switch message {
-        case let .request(request, key, operation, _):
+        case let .request(request, key, operation, clientVersion):
+            // A client that has seen a newer routing version than ours: refresh, as a MongoDB
+            // shard does on a request carrying a newer shard version.
+            if clientVersion > table.version && context.now >= nextRefresh {
+                nextRefresh = context.now + .milliseconds(5)
+                context.send(.tableRequest, to: config.placement)
+            }
             handle(request: request, key: key, operation, from: sender, &context)
-        case let .assign(newTable): adopt(newTable, &context)
+        case let .assign(newTable), let .table(newTable): adopt(newTable, &context)
         case let .startMove(plan): beginMove(plan, &context)
         case let .snapshot(plan, offset, items, sessions, total):
             receiveSnapshot(plan, offset: offset, items: items, sessions: sessions, total: total, from: sender, &context)
