@@ -21,6 +21,8 @@ let patterns: [(name: String, dependsOn: [String])] = [
     ("FailureDetection", []),
     ("Gossip", []),
     ("Raft", []),
+    ("EventLog", []),
+    ("Sharding", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

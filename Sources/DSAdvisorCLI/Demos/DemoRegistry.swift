@@ -19,6 +19,8 @@ enum DemoRegistry {
         FailureDetectionDemoCommand.self,
         GossipDemoCommand.self,
         RaftDemoCommand.self,
+        EventLogDemoCommand.self,
+        ShardingDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
