@@ -7,10 +7,10 @@ import Simulation
 extension DistributedCacheDemo {
     static func printSteadyTable(_ results: [(CacheMode, CacheRun.Metrics)], durationMs: UInt64, on timeline: Timeline) {
         let rows: [[JSONValue]] = results.map { mode, m in
-            [.string(mode.rawValue), .string(mode == .noCache ? "-" : percent(m.hits, of: m.reads)),
+            [.string(mode.rawValue), .string(mode == .noCache ? "-" : Figures.percent(m.hits, of: m.reads)),
              JSONValue(m.storeReads * 1000 / Int(max(durationMs, 1))), JSONValue(m.peakStoreLoad),
-             .string(ms(percentile(m.readLatencies, 500))), .string(ms(percentile(m.readLatencies, 990))),
-             JSONValue(m.storeOnly), JSONValue(m.staleReads), .string(ms(m.maxStaleness.nanoseconds)),
+             .string(Figures.millis(Figures.percentile(m.readLatencies, 500))), .string(Figures.millis(Figures.percentile(m.readLatencies, 990))),
+             JSONValue(m.storeOnly), JSONValue(m.staleReads), .string(Figures.millis(m.maxStaleness.nanoseconds)),
              JSONValue(m.rejectedSets)]
         }
         timeline.table("Scene 1: same operations, same crash (latency in ms)",
@@ -49,7 +49,7 @@ extension DistributedCacheDemo {
                        columns: ["t - TTL"] + results.map { $0.0.rawValue }, rows: rows)
         let summary: [[JSONValue]] = results.map { mode, m in
             [.string(mode.rawValue), JSONValue(expiryReads(m, ttl: ttl)), JSONValue(m.peakStoreLoad),
-             JSONValue(m.waits), .string(ms(percentile(m.readLatencies, 990)))]
+             JSONValue(m.waits), .string(Figures.millis(Figures.percentile(m.readLatencies, 990)))]
         }
         timeline.table("Scene 3 totals", columns: ["mode", "store reads after expiry", "peak store q",
                                                     "lease waits", "p99 ms"], rows: summary)
@@ -66,9 +66,9 @@ extension DistributedCacheDemo {
         let ttl = SimDuration.milliseconds(options.ttlMs)
         let racePlain = race[0].1, raceLeases = race[1].1
         timeline.summary([
-            ("hit ratio", .string("plain \(percent(plain.hits, of: plain.reads)), leases \(percent(leases.hits, of: leases.reads))")),
+            ("hit ratio", .string("plain \(Figures.percent(plain.hits, of: plain.reads)), leases \(Figures.percent(leases.hits, of: leases.reads))")),
             ("store reads", .string("\(none.storeReads) without a cache, \(plain.storeReads) plain, \(leases.storeReads) leases")),
-            ("stale reads", .string("plain \(plain.staleReads) (max \(ms(plain.maxStaleness.nanoseconds)) ms, bound TTL"
+            ("stale reads", .string("plain \(plain.staleReads) (max \(Figures.millis(plain.maxStaleness.nanoseconds)) ms, bound TTL"
                 + " \(options.ttlMs) ms + fill lag), leases \(leases.staleReads)")),
             ("stale-set race", .string("plain served \(racePlain.staleReads) stale reads;"
                 + " leases refused \(raceLeases.rejectedSets) set and served \(raceLeases.staleReads)")),
@@ -77,21 +77,5 @@ extension DistributedCacheDemo {
                 + " vs \(herd[1].1.peakStoreLoad)")),
             ("invariant", .string("fresh reads (strict with leases, TTL-bounded plain): held")),
         ])
-    }
-
-    static func percent(_ part: Int, of whole: Int) -> String {
-        guard whole > 0 else { return "-" }
-        let tenths = part * 1000 / whole
-        return "\(tenths / 10).\(tenths % 10)%"
-    }
-
-    static func percentile(_ sorted: [UInt64], _ perMille: Int) -> UInt64 {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[max((sorted.count * perMille + 999) / 1000, 1) - 1]
-    }
-
-    static func ms(_ nanos: UInt64) -> String {
-        let tenths = (nanos + 50_000) / 100_000
-        return "\(tenths / 10).\(tenths % 10)"
     }
 }

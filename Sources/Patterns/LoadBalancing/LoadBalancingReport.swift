@@ -40,7 +40,7 @@ extension LoadBalancingDemo {
             timeline.note("... \(result.ejections.count - 6) more ejections")
         }
         timeline.note("\(result.policy.rawValue): \(result.latencies.count) completed, \(result.timeouts) timed out,"
-            + " p99 \(ms(percentile(result.outcomes, 990))), max queue \(result.maxQueue)")
+            + " p99 \(ms(Figures.percentile(result.outcomes, 990))), max queue \(result.maxQueue)")
     }
 
     static func printPolicyTable(_ results: [PolicyRun.Result], options: Options, on timeline: Timeline) {
@@ -48,8 +48,8 @@ extension LoadBalancingDemo {
         let rows: [[JSONValue]] = results.map { r in
             let total = max(r.routed.reduce(0, +), 1)
             let slowShare = slow.reduce(0) { $0 + r.routed[$1] } * 1000 / total
-            return [.string(r.policy.rawValue), .string(ms(percentile(r.outcomes, 500))),
-                    .string(ms(percentile(r.outcomes, 990))), .string(ms(r.latencies.last ?? 0)),
+            return [.string(r.policy.rawValue), .string(ms(Figures.percentile(r.outcomes, 500))),
+                    .string(ms(Figures.percentile(r.outcomes, 990))), .string(ms(r.latencies.last ?? 0)),
                     JSONValue(r.timeouts), JSONValue(r.maxQueue), .string(permille(slowShare)),
                     JSONValue(r.ejections.count)]
         }
@@ -75,27 +75,20 @@ extension LoadBalancingDemo {
 
     static func summarize(_ results: [PolicyRun.Result], rows: [BallsIntoBins.Row], requests: Int, on timeline: Timeline) {
         let byP99 = results.sorted {
-            (percentile($0.outcomes, 990), $0.timeouts) < (percentile($1.outcomes, 990), $1.timeouts)
+            (Figures.percentile($0.outcomes, 990), $0.timeouts) < (Figures.percentile($1.outcomes, 990), $1.timeouts)
         }
         let random = results.first { $0.policy == .random }!
         let p2c = results.first { $0.policy == .powerOfTwo }!
         let big = rows.last!
         timeline.summary([
             ("requests", .string("\(requests) per policy, \(results.count) policies")),
-            ("best p99", .string("\(byP99[0].policy.rawValue) \(ms(percentile(byP99[0].outcomes, 990)))")),
-            ("worst p99", .string("\(byP99.last!.policy.rawValue) \(ms(percentile(byP99.last!.outcomes, 990)))")),
-            ("p2c vs random", .string("p99 \(ms(percentile(p2c.outcomes, 990))) vs \(ms(percentile(random.outcomes, 990))),"
+            ("best p99", .string("\(byP99[0].policy.rawValue) \(ms(Figures.percentile(byP99[0].outcomes, 990)))")),
+            ("worst p99", .string("\(byP99.last!.policy.rawValue) \(ms(Figures.percentile(byP99.last!.outcomes, 990)))")),
+            ("p2c vs random", .string("p99 \(ms(Figures.percentile(p2c.outcomes, 990))) vs \(ms(Figures.percentile(random.outcomes, 990))),"
                 + " timeouts \(p2c.timeouts) vs \(random.timeouts), max queue \(p2c.maxQueue) vs \(random.maxQueue)")),
             ("balls n=\(big.n)", .string("max load \(fixed(big.oneChoice, 2)) -> \(fixed(big.twoChoices, 2)) with two choices")),
             ("invariants", .string("exactly-once, in-flight accounting, ring affinity: held")),
         ])
-    }
-
-    /// Nearest-rank percentile, `perMille` of 1000.
-    static func percentile(_ sorted: [UInt64], _ perMille: Int) -> UInt64 {
-        guard !sorted.isEmpty else { return 0 }
-        let rank = (sorted.count * perMille + 999) / 1000
-        return sorted[max(rank, 1) - 1]
     }
 
     static func ms(_ nanos: UInt64) -> String {

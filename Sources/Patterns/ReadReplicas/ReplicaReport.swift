@@ -30,16 +30,16 @@ extension ReadReplicasDemo {
         let lagRows: [[JSONValue]] = (0..<options.replicas).map { r in
             let lsn = lagRun.sampledLSN[r].sorted(), time = lagRun.sampledTime[r].sorted()
             return [.string("n\(r + 1)"), .string("\(ReplicaRun.applyCost(replica: r).nanoseconds / 1000)us"),
-                    JSONValue(percentile(lsn, 500)), JSONValue(percentile(lsn, 990)), JSONValue(lsn.last ?? 0),
-                    .string(ms(percentile(time, 990))), .string(ms(time.last ?? 0))]
+                    JSONValue(Figures.percentile(lsn, 500)), JSONValue(Figures.percentile(lsn, 990)), JSONValue(lsn.last ?? 0),
+                    .string(Figures.millis(Figures.percentile(time, 990))), .string(Figures.millis(time.last ?? 0))]
         }
         timeline.table("Replica lag behind the primary, sampled every 10 ms",
                        columns: ["replica", "apply", "p50 LSN", "p99 LSN", "max LSN", "p99 ms", "max ms"], rows: lagRows)
         let rows: [[JSONValue]] = results.map { routing, m in
-            [.string(routing.rawValue), .string(percent(m.onReplica, of: m.reads)), JSONValue(m.redirected),
+            [.string(routing.rawValue), .string(Figures.percent(m.onReplica, of: m.reads)), JSONValue(m.redirected),
              JSONValue(m.held), JSONValue(m.staleReads), JSONValue(m.ryw), JSONValue(m.monotonic),
-             .string(ms(percentile(m.readLatencies, 500))), .string(ms(percentile(m.readLatencies, 990))),
-             JSONValue(percentile(m.servedLagLSN, 990)), .string(ms(m.servedLagTime.last ?? 0))]
+             .string(Figures.millis(Figures.percentile(m.readLatencies, 500))), .string(Figures.millis(Figures.percentile(m.readLatencies, 990))),
+             JSONValue(Figures.percentile(m.servedLagLSN, 990)), .string(Figures.millis(m.servedLagTime.last ?? 0))]
         }
         timeline.table("Reads by routing (same sessions, same crash; latency in ms)",
                        columns: ["routing", "replica", "to primary", "held", "stale", "RYW", "mono", "p50", "p99",
@@ -53,34 +53,18 @@ extension ReadReplicasDemo {
     static func summarize(_ results: [(ReadRouting, ReplicaRun.Metrics)], options: Options, on timeline: Timeline) {
         let primary = results[0].1, eventual = results[1].1, session = results[2].1
         timeline.summary([
-            ("replica share", .string("\(percent(eventual.onReplica, of: eventual.reads)) of reads without tokens,"
-                + " \(percent(session.onReplica, of: session.reads)) with (primary-only: \(percent(primary.onReplica, of: primary.reads)))")),
+            ("replica share", .string("\(Figures.percent(eventual.onReplica, of: eventual.reads)) of reads without tokens,"
+                + " \(Figures.percent(session.onReplica, of: session.reads)) with (primary-only: \(Figures.percent(primary.onReplica, of: primary.reads)))")),
             ("anomalies", .string("without tokens \(eventual.ryw) read-your-writes and \(eventual.monotonic) monotonic-read"
                 + " violations; with tokens \(session.ryw) and \(session.monotonic)")),
             ("stale reads", .string("\(eventual.staleReads) without tokens, \(session.staleReads) with (others' writes"
                 + " may still be missing: tokens promise the session's own history, not recency)")),
             ("token cost", .string("\(session.held) reads held, \(session.redirected) sent to the primary; p50/p99"
-                + " \(ms(percentile(session.readLatencies, 500)))/\(ms(percentile(session.readLatencies, 990))) ms vs"
-                + " \(ms(percentile(eventual.readLatencies, 500)))/\(ms(percentile(eventual.readLatencies, 990))) ms"
+                + " \(Figures.millis(Figures.percentile(session.readLatencies, 500)))/\(Figures.millis(Figures.percentile(session.readLatencies, 990))) ms vs"
+                + " \(Figures.millis(Figures.percentile(eventual.readLatencies, 500)))/\(Figures.millis(Figures.percentile(eventual.readLatencies, 990))) ms"
                 + " (a p99 near 50 ms is the read timeout on the crashed replica)")),
             ("invariants", .string("prefix consistency in every mode; read-your-writes and monotonic reads with"
                 + " tokens: held")),
         ])
-    }
-
-    static func percent(_ part: Int, of whole: Int) -> String {
-        guard whole > 0 else { return "-" }
-        let tenths = part * 1000 / whole
-        return "\(tenths / 10).\(tenths % 10)%"
-    }
-
-    static func percentile<T: BinaryInteger>(_ sorted: [T], _ perMille: Int) -> T {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[max((sorted.count * perMille + 999) / 1000, 1) - 1]
-    }
-
-    static func ms(_ nanos: UInt64) -> String {
-        let tenths = (nanos + 50_000) / 100_000
-        return "\(tenths / 10).\(tenths % 10)"
     }
 }

@@ -30,8 +30,8 @@ extension ServiceMeshDemo {
     static func printTables(_ results: [(String, MeshRun.Metrics)], phases: [MeshRun.Phase], on timeline: Timeline) {
         let overall: [[JSONValue]] = results.map { name, m in
             let roots = m.rootsByPhase.reduce(0, +)
-            return [.string(name), .string(percent(m.ok, of: roots)), .string(ms(percentile(m.latencies, 500))),
-                    .string(ms(percentile(m.latencies, 990))), .string(times(m.bottomByPhase.reduce(0, +), roots)),
+            return [.string(name), .string(Figures.percent(m.ok, of: roots)), .string(Figures.millis(Figures.percentile(m.latencies, 500))),
+                    .string(Figures.millis(Figures.percentile(m.latencies, 990))), .string(Figures.ratio(m.bottomByPhase.reduce(0, +), roots)),
                     JSONValue(m.maxTree), JSONValue(m.retries), JSONValue(m.ejections), JSONValue(m.overflows)]
         }
         timeline.table("Per configuration (same requests, same failures; latency in ms)",
@@ -42,7 +42,7 @@ extension ServiceMeshDemo {
             + " request caused at C (the bound is (1+retries)^3).")
         let byPhase: [[JSONValue]] = results.map { name, m in
             [.string(name)] + phases.indices.map { p in
-                .string("\(percent(m.okByPhase[p], of: m.rootsByPhase[p])) \(times(m.bottomByPhase[p], m.rootsByPhase[p]))")
+                .string("\(Figures.percent(m.okByPhase[p], of: m.rootsByPhase[p])) \(Figures.ratio(m.bottomByPhase[p], m.rootsByPhase[p]))")
             }
         }
         timeline.table("Success and C load (x) by phase", columns: ["config"] + phases.map(\.name), rows: byPhase)
@@ -52,39 +52,17 @@ extension ServiceMeshDemo {
         let storm = results[1].1, budget = results[2].1, full = results[3].1, bare = results[0].1
         let outage = 2
         timeline.summary([
-            ("retry storm", .string("\(results[1].0): \(times(storm.bottomByPhase[outage], storm.rootsByPhase[outage]))"
+            ("retry storm", .string("\(results[1].0): \(Figures.ratio(storm.bottomByPhase[outage], storm.rootsByPhase[outage]))"
                 + " at C during the outage, up to \(storm.maxTree) for one request")),
-            ("with budget", .string("\(times(budget.bottomByPhase[outage], budget.rootsByPhase[outage])) at C during the"
+            ("with budget", .string("\(Figures.ratio(budget.bottomByPhase[outage], budget.rootsByPhase[outage])) at C during the"
                 + " outage (\(options.budgetPercent)% + 10/s), max \(budget.maxTree) per request")),
-            ("gray failure", .string("success \(percent(bare.okByPhase[1], of: bare.rootsByPhase[1])) without retries,"
-                + " \(percent(budget.okByPhase[1], of: budget.rootsByPhase[1])) with budgeted retries,"
-                + " \(percent(full.okByPhase[1], of: full.rootsByPhase[1])) with ejection")),
-            ("brownout", .string("success \(percent(storm.okByPhase[3], of: storm.rootsByPhase[3])) with unbudgeted retries"
-                + " (\(times(storm.bottomByPhase[3], storm.rootsByPhase[3])) load), \(percent(bare.okByPhase[3], of: bare.rootsByPhase[3]))"
-                + " without, \(percent(full.okByPhase[3], of: full.rootsByPhase[3])) with the full mesh")),
+            ("gray failure", .string("success \(Figures.percent(bare.okByPhase[1], of: bare.rootsByPhase[1])) without retries,"
+                + " \(Figures.percent(budget.okByPhase[1], of: budget.rootsByPhase[1])) with budgeted retries,"
+                + " \(Figures.percent(full.okByPhase[1], of: full.rootsByPhase[1])) with ejection")),
+            ("brownout", .string("success \(Figures.percent(storm.okByPhase[3], of: storm.rootsByPhase[3])) with unbudgeted retries"
+                + " (\(Figures.ratio(storm.bottomByPhase[3], storm.rootsByPhase[3])) load), \(Figures.percent(bare.okByPhase[3], of: bare.rootsByPhase[3]))"
+                + " without, \(Figures.percent(full.okByPhase[3], of: full.rootsByPhase[3])) with the full mesh")),
             ("invariants", .string("bounded tries, retry budget, breaker limit, ejection cap, exactly-once: held")),
         ])
-    }
-
-    static func percent(_ part: Int, of whole: Int) -> String {
-        guard whole > 0 else { return "-" }
-        let tenths = part * 1000 / whole
-        return "\(tenths / 10).\(tenths % 10)%"
-    }
-
-    static func times(_ part: Int, _ whole: Int) -> String {
-        guard whole > 0 else { return "-" }
-        let tenths = part * 10 / whole
-        return "\(tenths / 10).\(tenths % 10)x"
-    }
-
-    static func percentile(_ sorted: [UInt64], _ perMille: Int) -> UInt64 {
-        guard !sorted.isEmpty else { return 0 }
-        return sorted[max((sorted.count * perMille + 999) / 1000, 1) - 1]
-    }
-
-    static func ms(_ nanos: UInt64) -> String {
-        let tenths = (nanos + 50_000) / 100_000
-        return "\(tenths / 10).\(tenths % 10)"
     }
 }
