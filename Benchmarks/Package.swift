@@ -9,7 +9,8 @@ let mainPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 // Benchmarks live outside the main package so they never slow its build.
 //   swift run -c release engine-benchmark        (in-process: load + evaluate the rules)
 //   swift run -c release simulator-benchmark     (simulator events per second)
-//   hello: the Foundation hello-world that `dsadvisor` is timed against (see BENCHMARKS.md)
+// The start-up baseline (a Foundation hello-world) is its own package, Benchmarks/HelloWorld,
+// built and timed by Benchmarks/startup.sh.
 let package = Package(
     name: "dsadvisor-benchmarks",
     platforms: [.macOS(.v13)],
@@ -18,7 +19,6 @@ let package = Package(
         .package(url: "https://github.com/google/swift-benchmark", from: "0.1.2"),
     ],
     targets: [
-        .executableTarget(name: "hello"),
         .executableTarget(
             name: "simulator-benchmark",
             dependencies: [

@@ -13,6 +13,10 @@ public struct DSAdvisorCommand: ParsableCommand {
         ]
     )
 
+    /// `--tree` and `--no-color`, also accepted before the subcommand's name. The advisor
+    /// commands' `@OptionGroup var global` receives this same value (see `GlobalOptions`).
+    @OptionGroup var global: GlobalOptions
+
     public init() {}
 
     /// Parses a command line the way the executable does. A demo name that is not registered

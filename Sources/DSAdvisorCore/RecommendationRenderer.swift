@@ -27,10 +27,18 @@ public struct RecommendationRenderer: Sendable {
     }
 
     /// `dsadvisor recommend --q v …` for these answers.
-    public static func commandLine(_ r: Recommendation) -> String {
-        (["dsadvisor recommend"] + r.answers.map { "--\($0.0) \($0.1)" }
+    /// `trees` are the `--tree` paths the answers were given against, in order.
+    public static func commandLine(_ r: Recommendation, trees: [String] = []) -> String {
+        (["dsadvisor recommend"] + trees.map { "--tree \(shellQuoted($0))" } + r.answers.map { "--\($0.0) \($0.1)" }
             + (r.priorities.isEmpty ? [] : ["--prioritize \(r.priorities.joined(separator: ","))"]))
             .joined(separator: " ")
+    }
+
+    static func shellQuoted(_ word: String) -> String {
+        let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "/._-+,:@".unicodeScalars.contains($0)
+        }
+        return plain ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
     func label(_ question: String, _ choice: String) -> String {

@@ -75,11 +75,18 @@ public enum KnowledgeBaseLoader {
         return (parsedAll ? base : nil, diagnostics)
     }
 
+    /// Reported at the later definition, naming the first: with several `--tree` paths the
+    /// two may be in different files.
     static func duplicates(_ items: [(String, SourceLocation?)], what: String) -> [Diagnostic] {
-        var seen: Set<String> = []
+        var first: [String: SourceLocation?] = [:]
         var found: [Diagnostic] = []
         for (id, location) in items where !id.isEmpty {
-            if !seen.insert(id).inserted { found.append(Diagnostic(location, "duplicate \(what) id '\(id)'")) }
+            guard let earlier = first[id] else {
+                first[id] = location
+                continue
+            }
+            let whereFirst = earlier.flatMap { $0 == location ? nil : " (first defined at \($0))" } ?? ""
+            found.append(Diagnostic(location, "duplicate \(what) id '\(id)'\(whereFirst)"))
         }
         return found
     }

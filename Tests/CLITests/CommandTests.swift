@@ -81,12 +81,61 @@ import Testing
         #expect(r.code == 65)
         let lines = r.err.split(separator: "\n")
         #expect(lines.count == 4, "\(r.err)")
-        #expect(lines.contains { $0.hasSuffix("zz.yaml:2:5: error: duplicate rule id 'strong-needs-consensus'") })
+        #expect(lines.contains { $0.contains("zz.yaml:2:5: error: duplicate rule id 'strong-needs-consensus' (first defined at ") })
         #expect(lines.contains { $0.contains("zz.yaml:2:47: error: unknown question 'latency'") })
         #expect(lines.contains { $0.contains("unknown pattern 'paxos'") })
         let ok = CLI.run(["validate", CLI.fixtureTree])
         #expect(ok.code == 0, "\(ok.err)")
         #expect(ok.out.hasPrefix("ok: 3 questions, 2 patterns, 2 rules, 1 warnings; 2 examples rank their pattern first"))
+    }
+
+    /// examples/custom-tree only adds to trees/: merged after it, its example ranks first.
+    @Test(arguments: [
+        ["recommend", "--tree", "trees", "--tree", "examples/custom-tree"],
+        ["--tree", "trees", "--tree", "examples/custom-tree", "recommend"],
+        ["--tree", "trees", "recommend", "--tree", "examples/custom-tree"],
+    ])
+    func treesMergeInOrder(_ prefix: [String]) throws {
+        let paths = prefix.map { $0.hasPrefix("-") || $0 == "recommend" ? $0 : CLI.root.appendingPathComponent($0).path }
+        let r = CLI.run(paths + ["--consistency", "eventual", "--fault-tolerance", "fail-recovery",
+                                 "--data-model", "relational", "--communication", "asynchronous",
+                                 "--delivery", "at-least-once", "--scaling", "balanced",
+                                 "--deployment", "cloud-native", "--format", "json"])
+        #expect(r.code == 0, "\(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let first = (json["recommendations"] as? [[String: Any]])?.first?["id"] as? String
+        #expect(first == "outbox")
+        // Alone, the team file names patterns it does not define.
+        #expect(CLI.run(["recommend", "--tree", CLI.root.appendingPathComponent("examples/custom-tree").path]).code == 65)
+    }
+
+    @Test func duplicateIdAcrossTreesIsLocated() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dsadvisor-dup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "patterns:\n  - {id: raft, name: R, category: consensus, summary: S, performance: {consistency: strong, latency: low, throughput: low, scalability: low, fault-tolerance: low}}\n"
+            .write(to: dir.appendingPathComponent("extra.yaml"), atomically: true, encoding: .utf8)
+        let r = CLI.run(["recommend", "--tree", CLI.fixtureTree, "--tree", dir.path])
+        #expect(r.code == 65)
+        #expect(r.err.contains("extra.yaml:2:5: error: duplicate pattern id 'raft' (first defined at \(CLI.fixtureTree)/patterns.yaml:"), "\(r.err)")
+    }
+
+    @Test func validateMergesSeveralPaths() {
+        let trees = CLI.root.appendingPathComponent("trees").path
+        let custom = CLI.root.appendingPathComponent("examples/custom-tree").path
+        for arguments in [["validate", trees, custom], ["validate", "--tree", trees, "--tree", custom], ["--tree", trees, "validate", custom]] {
+            let r = CLI.run(arguments)
+            #expect(r.code == 0, "\(arguments): \(r.err)")
+            #expect(r.out.contains("ok: "), "\(arguments)")
+            #expect(r.out.contains("rank their pattern first"))
+        }
+        #expect(CLI.run(["validate", custom]).code == 65)
+    }
+
+    @Test func noColorBeforeTheSubcommand() {
+        let r = CLI.run(["--no-color", "--tree", CLI.fixtureTree, "patterns"])
+        #expect(r.code == 0, "\(r.err)")
+        #expect(!r.out.contains("\u{1B}["))
     }
 
     @Test func validateBuiltInTree() {

@@ -50,7 +50,7 @@ struct AskCommand: ParsableCommand {
         let recommendation = Advisor(base: base).recommend(answers, top: top)
         let renderer = RecommendationRenderer(base: base, style: style, builtDemos: DemoLauncher.builtDemos)
         prompter.write("\n" + renderer.render(recommendation, as: .text))
-        prompter.write("\nThe same from the command line:\n  \(RecommendationRenderer.commandLine(recommendation))\n")
+        prompter.write("\nThe same from the command line:\n  \(RecommendationRenderer.commandLine(recommendation, trees: global.tree))\n")
         guard ending == .finished, let best = recommendation.best?.pattern, let demo = best.demo,
               DemoLauncher.builtDemos.contains(demo) else { return }
         prompter.write("\nRun the \(best.name) demo now? [y/N] ")

@@ -115,32 +115,41 @@ struct TreeCommand: ParsableCommand {
     }
 }
 
-/// `dsadvisor validate [PATH]`
+/// `dsadvisor validate [PATH…]`
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a knowledge base: references, duplicates, follow-ups, demos and examples.",
         discussion: """
-            Reports every problem with file:line:col and exits 65 when there is one. Without \
-            PATH it checks the built-in knowledge base.
+            Reports every problem with file:line:col and exits 65 when there is one. Several \
+            paths (or --tree options) are merged in order and checked as one knowledge base, \
+            as 'recommend --tree A --tree B' would use it. Without a path it checks the \
+            built-in knowledge base.
 
             Examples:
               dsadvisor validate trees/
               dsadvisor validate my-tree.yaml
+              dsadvisor validate trees examples/custom-tree
             """
     )
 
-    @Argument(help: ArgumentHelp("A knowledge-base file or folder.", valueName: "path"), completion: .file())
-    var path: String?
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Knowledge-base files or folders, merged in order.", valueName: "path"),
+              completion: .file())
+    var paths: [String] = []
 
     func run() throws {
         try reportingErrors {
-            let validator = Validator(registeredDemos: DemoLauncher.builtDemos, requiresEveryDemo: path == nil)
-            let report = try path.map { path throws(AdvisorError) in validator.validate(try SourceFile.readTree(path)) }
-                ?? validator.validate(KnowledgeBase.embedded)
+            var options = global
+            options.tree += paths
+            let validator = Validator(registeredDemos: DemoLauncher.builtDemos, requiresEveryDemo: options.tree.isEmpty)
+            let report = options.tree.isEmpty ? validator.validate(KnowledgeBase.embedded)
+                                              : validator.validate(try options.sourceFiles())
             for problem in report.problems { Console.err("\(problem)\n") }
+            let name = options.tree.isEmpty ? "the built-in knowledge base" : options.tree.joined(separator: " + ")
             guard report.isValid, let base = report.base else {
-                throw AdvisorError(.data, "\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(path ?? "the built-in knowledge base")")
+                throw AdvisorError(.data, "\(report.problems.count) problem\(report.problems.count == 1 ? "" : "s") in \(name)")
             }
             Console.out("ok: \(base.questions.count) questions, \(base.patterns.count) patterns, \(base.rules.count) rules, \(base.caveats.count) warnings; \(report.examplesRun) examples rank their pattern first\n")
             if !report.unbuiltDemos.isEmpty {

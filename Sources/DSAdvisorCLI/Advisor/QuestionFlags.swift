@@ -3,10 +3,16 @@ import DSAdvisorCore
 
 /// Help for the declared question flags, taken from the built-in tree so it never drifts.
 enum QuestionFlags {
+    /// ArgumentParser builds a command's options several times per run; the help of the
+    /// built-in questions is computed once.
     static func help(_ id: String) -> ArgumentHelp {
-        guard let question = KnowledgeBase.embedded.question(id) else {
-            return ArgumentHelp("Answer to the question '\(id)' of a custom tree.", valueName: id)
-        }
+        builtInHelp[id] ?? ArgumentHelp("Answer to the question '\(id)' of a custom tree.", valueName: id)
+    }
+
+    private static let builtInHelp: [String: ArgumentHelp] = Dictionary(
+        KnowledgeBase.embedded.questions.map { ($0.id, help(for: $0)) }, uniquingKeysWith: { first, _ in first })
+
+    private static func help(for question: Question) -> ArgumentHelp {
         let values = question.choices.map(\.id).joined(separator: "|")
         let followUp = question.isFollowUp ? " Follow-up: counts when \(question.askIf!.yaml)." : ""
         return ArgumentHelp("\(question.prompt) (\(values))\(followUp)", valueName: "value")

@@ -34,8 +34,13 @@ struct DemoCommand: ParsableCommand {
     /// positional argument before it looks for a subcommand, so `demo` cannot declare one; the
     /// entry point asks this first. Returns the error to report, or nil to let parsing proceed.
     static func unregisteredDemoError(in arguments: [String]) -> AdvisorError? {
-        guard let demoIndex = arguments.firstIndex(of: "demo"), demoIndex + 1 < arguments.count,
-              arguments[..<demoIndex].allSatisfy({ $0.hasPrefix("-") }) else { return nil }
+        // Only root options may come before `demo`; `--tree` takes a value.
+        var demoIndex = 0
+        while demoIndex < arguments.count, arguments[demoIndex] != "demo" {
+            guard arguments[demoIndex].hasPrefix("-") else { return nil }
+            demoIndex += arguments[demoIndex] == "--tree" ? 2 : 1
+        }
+        guard demoIndex + 1 < arguments.count else { return nil }
         let name = arguments[demoIndex + 1]
         guard !name.hasPrefix("-"), DemoRegistry.command(for: name) == nil else { return nil }
         let base = KnowledgeBase.embedded
