@@ -61,6 +61,9 @@ struct RecommendCommand: ParsableCommand {
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        guard !demo || format == .text else {
+            throw ValidationError("--demo prints the demo's timeline after the recommendation: use it with --format text, or run 'dsadvisor demo ID --format json' on its own")
+        }
     }
 
     /// The declared flags, in question order, as `(question id, value)`.

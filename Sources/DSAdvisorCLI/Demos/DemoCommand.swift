@@ -96,12 +96,33 @@ protocol DemoRunner: ParsableCommand {
 
 extension DemoRunner {
     func run() throws {
-        let timeline = Timeline(format: common.format, quiet: common.quiet) { print($0) }
-        let outcome = try runDemo(on: timeline)
-        if let violation = outcome.violation {
-            timeline.violation(violation, replay: "dsadvisor demo \(Self.demoID) --seed \(violation.seed)")
+        try execute { print($0) }
+    }
+
+    /// Runs the demo with its parsed options, writing each line with `write`. A broken
+    /// invariant is printed with the command that replays it and becomes exit code 70.
+    func execute(write: @escaping (String) -> Void) throws {
+        let timeline = Timeline(format: common.format, quiet: common.quiet, write: write)
+        if let violation = try runDemo(on: timeline).violation {
+            timeline.violation(violation, replay: Self.replayCommand(seed: violation.seed))
             throw ExitCode(70)
         }
+    }
+
+    /// The command line that replays this run: the one typed, when it was `dsadvisor demo …`,
+    /// otherwise the demo with its seed.
+    static func replayCommand(seed: UInt64) -> String {
+        let typed = Array(CommandLine.arguments.dropFirst())
+        guard typed.first == "demo", typed.dropFirst().first == demoID else {
+            return "dsadvisor demo \(demoID) --seed \(seed)"
+        }
+        var replay = ["dsadvisor"] + typed
+        if let seedIndex = replay.firstIndex(of: "--seed"), seedIndex + 1 < replay.count {
+            replay[seedIndex + 1] = String(seed)
+        } else {
+            replay += ["--seed", String(seed)]
+        }
+        return replay.joined(separator: " ")
     }
 }
 

@@ -15,15 +15,9 @@ enum DemoLauncher {
         guard let type = DemoRegistry.command(for: id) else {
             throw AdvisorError(.unavailable, "the demo '\(id)' of pattern '\(pattern.id)' is not built yet")
         }
-        let parsed = try type.parseAsRoot([])
-        guard let runner = parsed as? any DemoRunner else {
+        guard let runner = try type.parseAsRoot([]) as? any DemoRunner else {
             throw AdvisorError(.software, "demo '\(id)' is not a demo command")
         }
-        let timeline = Timeline(format: runner.common.format, quiet: runner.common.quiet) { Console.out($0 + "\n") }
-        let outcome = try runner.runDemo(on: timeline)
-        if let violation = outcome.violation {
-            timeline.violation(violation, replay: "dsadvisor demo \(id) --seed \(violation.seed)")
-            throw ExitCode(70)
-        }
+        try runner.execute { Console.out($0 + "\n") }
     }
 }
