@@ -6,6 +6,7 @@ import PackageDescription
 /// on nothing else but other patterns listed here: no ArgumentParser, no Yams, no Foundation
 /// clock. Adding a pattern means one line in this table.
 let patterns: [(name: String, dependsOn: [String])] = [
+    ("VectorClocks", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

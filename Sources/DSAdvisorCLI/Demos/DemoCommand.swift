@@ -16,17 +16,12 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "List every demo.")
     var list = false
 
-    @Argument(help: "The demo to run (see --list).")
-    var name: String?
-
+    // No positional argument here: ArgumentParser would bind the demo's name to it instead of
+    // dispatching to the subcommand of that name.
     func run() throws {
-        if list || name == nil {
-            for command in DemoRegistry.commands {
-                print(command.demoID.padding(20) + command.configuration.abstract)
-            }
-            return
+        for command in DemoRegistry.commands {
+            print(command.demoID.padding(20) + command.configuration.abstract)
         }
-        throw ValidationError("unknown demo '\(name ?? "")'")
     }
 }
 

@@ -4,6 +4,7 @@ import ArgumentParser
 /// A pattern registers its demo by adding its command here; the catalog's `demo:` field names it.
 enum DemoRegistry {
     static let commands: [any DemoRunner.Type] = [
+        VectorClockDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
