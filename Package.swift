@@ -7,6 +7,7 @@ import PackageDescription
 /// clock. Adding a pattern means one line in this table.
 let patterns: [(name: String, dependsOn: [String])] = [
     ("VectorClocks", []),
+    ("ConsistentHashing", []),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

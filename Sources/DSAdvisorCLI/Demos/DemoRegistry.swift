@@ -5,6 +5,7 @@ import ArgumentParser
 enum DemoRegistry {
     static let commands: [any DemoRunner.Type] = [
         VectorClockDemoCommand.self,
+        ConsistentHashingDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {
