@@ -8,6 +8,7 @@ import PackageDescription
 let patterns: [(name: String, dependsOn: [String])] = [
     ("VectorClocks", []),
     ("ConsistentHashing", []),
+    ("QuorumKV", ["VectorClocks", "ConsistentHashing"]),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

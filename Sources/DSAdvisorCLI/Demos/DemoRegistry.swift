@@ -6,6 +6,7 @@ enum DemoRegistry {
     static let commands: [any DemoRunner.Type] = [
         VectorClockDemoCommand.self,
         ConsistentHashingDemoCommand.self,
+        QuorumKVDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {

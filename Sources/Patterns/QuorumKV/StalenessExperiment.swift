@@ -1,0 +1,78 @@
+import Simulation
+import VectorClocks
+
+/// Probabilistically bounded staleness, measured: Bailis, Venkataraman, Franklin, Hellerstein
+/// & Stoica, "Probabilistically Bounded Staleness for Practical Partial Quorums" (VLDB 2012),
+/// §3–4 (t-visibility). Each key is written twice; a read starts t ms after the second put
+/// was acknowledged, through a random coordinator, and is stale when it does not return that
+/// put (or something later). With R + W > N a stale read is a violation; with R + W ≤ N it is
+/// the quantity being measured.
+///
+/// Simplifications:
+/// - One read per key, so that no earlier read's repair helps a later one; PBS's WARS model
+///   is not fitted, the fractions are simply counted.
+struct StalenessExperiment {
+    struct Row {
+        let policy: QuorumPolicy
+        /// Per offset: (reads, stale).
+        var byOffset: [(reads: Int, stale: Int)]
+        var failed = 0
+        var hints = 0
+        var repairs = 0
+        var violation: InvariantViolation?
+
+        var reads: Int { byOffset.reduce(0) { $0 + $1.reads } }
+        var stale: Int { byOffset.reduce(0) { $0 + $1.stale } }
+    }
+
+    static let offsets: [UInt64] = [0, 1, 2, 5, 10, 20, 50]
+
+    let seed: UInt64
+    let nodes: Int
+    let network: NetworkConditions
+    let kinds: FaultPlan.Kinds
+    let readsPerOffset: Int
+
+    /// `claim`: hold the store to a stronger policy than it runs (tests of the checks only).
+    func measure(_ policy: QuorumPolicy, claim: QuorumPolicy? = nil, timeline: Timeline?) -> Row {
+        let keys = Self.offsets.count * readsPerOffset
+        let span = SimDuration.milliseconds(3) * UInt64(keys) + .milliseconds(400)
+        var faultRNG = SeededRNG(seed: seed).stream(0xFA_0175 &+ UInt64(policy.r * 10 + policy.w))
+        let plan = FaultPlan.random(kinds: kinds, nodeCount: nodes, start: .zero + .milliseconds(50),
+                                    end: .zero + span, meanGap: .milliseconds(200), maxOutage: .milliseconds(250),
+                                    maxDown: max(0, policy.n - policy.w), baseline: network, rng: &faultRNG)
+        let cluster = KVCluster(seed: seed &+ UInt64(policy.r * 10 + policy.w), nodes: nodes, policy: policy,
+                                network: network, faults: plan, timeline: timeline)
+        cluster.actorNames = [100: "writer"]
+        if let claim { cluster.claimed = claim }
+        var row = Row(policy: policy, byOffset: Array(repeating: (0, 0), count: Self.offsets.count))
+        var rng = cluster.sim.stream(0x5EAD)
+        for index in 0..<keys {
+            let key = "k\(index)", offset = index % Self.offsets.count
+            let writer = Int(rng.below(UInt64(nodes))), reader = Int(rng.below(UInt64(nodes)))
+            cluster.at(.milliseconds(3) * UInt64(index)) {
+                cluster.put(key, "v1", clock: [100: 1], via: writer) { _, _ in
+                    cluster.at(.milliseconds(150)) {
+                        cluster.put(key, "v2", clock: [100: 2], via: writer) { ok, written in
+                            guard ok else { return }
+                            cluster.at(.milliseconds(Self.offsets[offset])) {
+                                cluster.get(key, via: reader) { ok, versions in
+                                    guard ok else { row.failed += 1; return }
+                                    row.byOffset[offset].reads += 1
+                                    if !policy.resolution.covers(versions, written) { row.byOffset[offset].stale += 1 }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        cluster.run(until: .zero + span + .seconds(2))
+        if cluster.violation == nil { cluster.checkDurability("end") }
+        if cluster.violation == nil { cluster.checkHandoffComplete() }
+        row.hints = cluster.hintsStored
+        row.repairs = cluster.repairs
+        row.violation = cluster.violation
+        return row
+    }
+}

@@ -1,0 +1,86 @@
+import Simulation
+import VectorClocks
+
+/// One stored version of a key and the rules for reconciling versions. DeCandia et al.,
+/// "Dynamo: Amazon's Highly Available Key-value Store" (SOSP 2007), §4.4: versions carry
+/// vector clocks; a version whose clock is dominated by another's is obsolete; versions with
+/// concurrent clocks are siblings, all kept and all returned to the client, which reconciles
+/// them and writes the result back with their merged clock as context.
+///
+/// The vector's actors are the *clients* that wrote (as in early Riak), not the coordinating
+/// servers (Dynamo §4.4). With server actors, two writes coordinated by the same server from
+/// the same context get ordered clocks (…s:5 then …s:6) and the first is silently discarded
+/// as obsolete; fixing that needs dotted version vectors (Preguiça et al., 2012). Client
+/// actors only need each client to write sequentially and remember its own counter.
+///
+/// Simplifications:
+/// - Values are strings; deletes and tombstones are not modelled.
+/// - Vectors are never truncated (Dynamo prunes past 10 entries).
+public struct Version: Hashable, Sendable {
+    public let clock: VectorClock
+    public let value: String
+    /// For last-writer-wins only: the coordinator's receive time, then its id.
+    public let stamp: Stamp
+
+    public init(clock: VectorClock, value: String, stamp: Stamp) {
+        self.clock = clock
+        self.value = value
+        self.stamp = stamp
+    }
+
+    public struct Stamp: Hashable, Sendable, Comparable {
+        public let nanoseconds: UInt64
+        public let node: NodeID
+        public init(nanoseconds: UInt64, node: NodeID) {
+            self.nanoseconds = nanoseconds
+            self.node = node
+        }
+        public static func < (a: Stamp, b: Stamp) -> Bool {
+            a.nanoseconds != b.nanoseconds ? a.nanoseconds < b.nanoseconds : a.node < b.node
+        }
+    }
+}
+
+/// How replicas reconcile versions that arrive for the same key.
+public enum Resolution: String, Sendable, CaseIterable {
+    /// Keep every causally-maximal version (Dynamo).
+    case siblings
+    /// Keep only the version with the latest stamp (Cassandra's default): concurrent writes
+    /// are lost silently.
+    case lww
+
+    /// `existing` and `incoming` reconciled: the causally-maximal versions in a canonical
+    /// order (siblings), or the single latest one (lww).
+    public func reconcile(_ existing: [Version], _ incoming: [Version]) -> [Version] {
+        let all = existing + incoming
+        switch self {
+        case .lww:
+            return all.max { $0.stamp < $1.stamp }.map { [$0] } ?? []
+        case .siblings:
+            var kept: [Version] = []
+            for candidate in all {
+                if kept.contains(where: { candidate.clock.happenedBefore($0.clock) || $0.clock == candidate.clock }) {
+                    continue
+                }
+                kept.removeAll { $0.clock.happenedBefore(candidate.clock) }
+                kept.append(candidate)
+            }
+            return kept.sorted { $0.clock.description != $1.clock.description
+                ? $0.clock.description < $1.clock.description : $0.value < $1.value }
+        }
+    }
+
+    /// Whether `versions` reflect `write`: under siblings, some version's clock is at or
+    /// after the write's; under lww, some version's stamp is at least the write's.
+    public func covers(_ versions: [Version], _ write: Version) -> Bool {
+        switch self {
+        case .siblings: return versions.contains { $0.clock.dominates(write.clock) }
+        case .lww: return versions.contains { $0.stamp >= write.stamp }
+        }
+    }
+}
+
+/// The context a client writes back: the merge of every sibling's clock it read.
+public func mergedContext(_ versions: [Version]) -> VectorClock {
+    versions.reduce(VectorClock()) { $0.merged(with: $1.clock) }
+}
