@@ -46,9 +46,13 @@ final class KVCluster {
     /// How each client's name prints in clocks.
     var actorNames: [NodeID: String] = [:]
 
-    init(seed: UInt64, nodes: Int, policy: QuorumPolicy, network: NetworkConditions, faults: FaultPlan,
-         timeline: Timeline?) {
-        sim = Simulator(seed: seed, nodeCount: nodes, network: network, faults: faults)
+    /// The demo's seed, named in violations (the simulator may run on a derived one).
+    let seed: UInt64
+
+    init(seed: UInt64, simulatorSeed: UInt64? = nil, nodes: Int, policy: QuorumPolicy, network: NetworkConditions,
+         faults: FaultPlan, timeline: Timeline?) {
+        self.seed = seed
+        sim = Simulator(seed: simulatorSeed ?? seed, nodeCount: nodes, network: network, faults: faults)
         self.policy = policy
         claimed = policy
         self.timeline = timeline
@@ -123,8 +127,8 @@ final class KVCluster {
 
     private func handle(_ output: StoreNode.Output, at node: NodeID) {
         switch output {
-        case let .putDone(request, key, ok, version, _):
-            finishPut(request, key: key, ok: ok, version: version)
+        case let .putDone(request, key, ok, version, acks):
+            finishPut(request, key: key, ok: ok, version: version, acks: acks)
         case let .getDone(request, ok, versions, _):
             finishGet(request, ok: ok, versions: versions)
         case let .hintStored(key, target, holder):
@@ -139,13 +143,14 @@ final class KVCluster {
         }
     }
 
-    private func finishPut(_ request: Int, key: String, ok: Bool, version: Version) {
+    private func finishPut(_ request: Int, key: String, ok: Bool, version: Version, acks: [NodeID]) {
         if ok {
             writes += 1
             acknowledged[key, default: []].append(Acked(version: version, at: sim.now))
-            let onDisk = sim.cluster.filter { covered(version, key: key, onDiskOf: $0) }.count
-            if onDisk < claimed.w {
-                fail("acknowledged put is on W disks", "\(key) \(format(version)) on \(onDisk) disks, W=\(claimed.w)")
+            let onDisk = sim.cluster.filter { covered(version, key: key, onDiskOf: $0) }
+            if onDisk.count < claimed.w {
+                fail("acknowledged put is on W disks", "\(key) \(format(version)) on the disks of "
+                     + "\(onDisk.map { "n\($0)" }), W=\(claimed.w); acknowledged by \(acks.map { "n\($0)" })")
             }
         } else {
             failedWrites += 1
@@ -201,7 +206,7 @@ final class KVCluster {
 
     func fail(_ invariant: String, _ detail: String) {
         guard violation == nil else { return }
-        violation = InvariantViolation(invariant: invariant, detail: detail, seed: sim.seed,
+        violation = InvariantViolation(invariant: invariant, detail: detail, seed: seed,
                                        step: sim.stats.events, time: sim.now)
     }
 

@@ -122,7 +122,7 @@ public enum QuorumKVDemo {
                                + row.byOffset.map { .string(percent($0.stale, $0.reads)) }
                                + [.string(percent(row.stale, row.reads)), JSONValue(row.failed)]
                        })
-        timeline.note("Each cell: stale reads / reads (\(experiment.readsPerOffset) per cell). A put returns after "
+        timeline.note("Each cell: stale reads / reads (about \(experiment.readsPerOffset) per cell). A put returns after "
             + "W acknowledgements; the other replicas get it one network delay later (uniform "
             + "\(options.delayMin.milliseconds)-\(options.delayMax.milliseconds)ms, \(options.tailPerMille)‰ up to "
             + "+\(options.tailMax.milliseconds)ms), so a read of R replicas that misses all W can still be "

@@ -25,9 +25,14 @@ struct PendingPut {
     var tried: [NodeID]
     var replied = false
 
-    /// Acknowledgements that count toward W.
+    /// Acknowledgements that count toward W: home replicas that acknowledged, and under a
+    /// sloppy quorum home replicas whose stand-in acknowledged. A replica and its stand-in
+    /// count once: after the handoff they are one copy, not two.
     var counted: Int {
-        acked.filter { home.contains($0) || policy.sloppy }.count
+        home.filter { target in
+            acked.contains(target)
+                || (policy.sloppy && stand.contains { $0.target == target && acked.contains($0.holder) })
+        }.count
     }
 
     /// Home replicas with neither an acknowledgement nor an acknowledged stand-in.

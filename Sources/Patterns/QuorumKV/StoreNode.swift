@@ -76,6 +76,9 @@ public struct StoreNode: SimulatedNode {
     public private(set) var storage: Storage
     var puts: [Int: PendingPut] = [:]
     var gets: [Int: PendingGet] = [:]
+    /// Whether the handoff timer is pending: re-arming it on every new hint would postpone
+    /// handoff forever under steady traffic.
+    var handoffArmed = false
 
     public init(id: NodeID, cluster: [NodeID], durable: Storage?) {
         self.id = id
@@ -85,7 +88,13 @@ public struct StoreNode: SimulatedNode {
     }
 
     public mutating func start(_ context: inout NodeContext<StoreNode>) {
-        if !storage.hints.isEmpty { context.setTimer(.handoff, after: Self.handoffEvery) }
+        if !storage.hints.isEmpty { armHandoff(&context) }
+    }
+
+    mutating func armHandoff(_ context: inout NodeContext<StoreNode>) {
+        guard !handoffArmed else { return }
+        handoffArmed = true
+        context.setTimer(.handoff, after: Self.handoffEvery)
     }
 
     public mutating func receive(_ message: Message, from sender: NodeID, _ context: inout NodeContext<StoreNode>) {
@@ -110,11 +119,12 @@ public struct StoreNode: SimulatedNode {
     public mutating func fire(_ timer: Timer, _ context: inout NodeContext<StoreNode>) {
         switch timer {
         case .handoff:
+            handoffArmed = false
             for hint in storage.hints {
                 context.send(.handoff(hint: hint.id, key: hint.key, versions: hint.versions,
                                       resolution: hint.resolution), to: hint.target)
             }
-            if !storage.hints.isEmpty { context.setTimer(.handoff, after: Self.handoffEvery) }
+            if !storage.hints.isEmpty { armHandoff(&context) }
         case let .fallback(request):
             fallbackRound(request, &context)
         case let .timeout(request):
@@ -152,7 +162,7 @@ public struct StoreNode: SimulatedNode {
                                           resolution: resolution))
                 storage.nextHint += 1
             }
-            context.setTimer(.handoff, after: Self.handoffEvery)
+            armHandoff(&context)
         } else {
             storage.data[key] = resolution.reconcile(storage.data[key] ?? [], versions)
         }

@@ -77,3 +77,21 @@ func homeOf(_ key: String, nodes: Int) -> [NodeID] {
     #expect(cluster.repairs == 1)
     #expect(cluster.sim.disks[walk[2]]?.data["k"]?.map(\.value) == ["v"])
 }
+
+@Test func aReplicaAndItsStandInCountOnce() {
+    var pending = PendingPut(key: "k", version: version([100: 1], "v"), policy: QuorumPolicy(sloppy: true),
+                             home: [0, 1, 2], walk: [0, 1, 2, 3, 4], tried: [0, 1, 2, 3])
+    pending.stand = [(holder: 3, target: 1)]
+    pending.acked = [1, 3]
+    // n3 held n1's copy and n1 answered too: after the handoff that is one copy.
+    #expect(pending.counted == 1)
+    pending.acked.append(0)
+    #expect(pending.counted == 2)
+    var strict = pending
+    strict = PendingPut(key: "k", version: version([100: 1], "v"), policy: QuorumPolicy(), home: [0, 1, 2],
+                        walk: [0, 1, 2, 3, 4], tried: [0, 1, 2, 3])
+    strict.stand = [(holder: 3, target: 2)]
+    strict.acked = [0, 3]
+    #expect(strict.counted == 1)
+    #expect(strict.uncovered == [1])
+}
