@@ -81,12 +81,18 @@ public enum QuorumKVDemo {
                 + "anywhere: the later timestamp silently overwrote a concurrent write.")
         timeline.section("2. Stale reads under message delay (probabilistically bounded staleness)")
         let rows = staleness(options, timeline)
-        let violation = kept.violation ?? rows.compactMap(\.violation).first
+        timeline.section("3. Four clients adding to three carts at once (\(options.policy(r: options.r, w: options.w).label), "
+            + "faults: \(faultsName(options.faults)))")
+        let carts = concurrentCarts(options, timeline)
+        let violation = kept.violation ?? rows.compactMap(\.violation).first ?? carts.compactMap(\.violation).first
         let main = rows.first { $0.policy.r == options.r && $0.policy.w == options.w }
         let keptText = kept.finalItems.joined(separator: ",") + "; lost: "
             + (kept.lostItems.isEmpty ? "nothing" : kept.lostItems.joined(separator: ","))
         let lwwText = lww.finalItems.joined(separator: ",") + "; lost: "
             + (lww.lostItems.isEmpty ? "nothing" : lww.lostItems.joined(separator: ","))
+        let configuredCarts = carts.first { $0.resolution == options.resolution }?.outcome
+        let cartsText = configuredCarts.map { "\($0.acked) additions acknowledged, \($0.siblingReads) reads saw siblings, "
+            + "\($0.lost.count) lost (\(options.resolution.rawValue))" } ?? "-"
         let staleText = rows.map { row -> String in
             "R=\(row.policy.r) W=\(row.policy.w): " + percent(row.stale, row.reads)
         }.joined(separator: "; ")
@@ -100,6 +106,7 @@ public enum QuorumKVDemo {
             ("cart, lww", .string(lwwText)),
             ("stale reads", .string(staleText)),
             ("configured", .string(configured)),
+            ("busy carts", .string(cartsText)),
             ("invariants", .string("read-after-acknowledged-write (R+W>N, strict), put on W disks, "
                 + "durability, hints handed back, no lost additions (siblings)")),
             ("verdict", .string(verdict)),
@@ -132,6 +139,34 @@ public enum QuorumKVDemo {
             timeline.note("\(row.policy.label): \(row.violation!.description)")
         }
         return rows
+    }
+
+    private static func concurrentCarts(_ options: Options, _ timeline: Timeline)
+        -> [(resolution: Resolution, outcome: ConcurrentCarts.Outcome, violation: InvariantViolation?)] {
+        let workload = ConcurrentCarts(seed: options.seed, nodes: options.nodes, network: options.network,
+                                       kinds: options.faults, addsPerClient: 15)
+        let results = Resolution.allCases.map { resolution -> (Resolution, ConcurrentCarts.Outcome, InvariantViolation?) in
+            var policy = options.policy(r: options.r, w: options.w)
+            policy.resolution = resolution
+            let outcome = workload.run(policy)
+            return (resolution, outcome, outcome.violation)
+        }
+        timeline.table("Same seed, same clients, same faults; only the reconciliation differs",
+                       columns: ["resolve", "acked", "failed", "sibling reads", "max siblings", "lost adds",
+                                 "hints", "handoffs", "repairs"],
+                       rows: results.map { resolution, outcome, _ in
+                           [.string(resolution.rawValue), JSONValue(outcome.acked), JSONValue(outcome.failed),
+                            JSONValue(outcome.siblingReads), JSONValue(outcome.maxSiblings), JSONValue(outcome.lost.count),
+                            JSONValue(outcome.hints), JSONValue(outcome.handoffs), JSONValue(outcome.repairs)]
+                       })
+        if let lww = results.first(where: { $0.0 == .lww })?.1, !lww.lost.isEmpty {
+            timeline.note("Under last-writer-wins \(lww.lost.count) acknowledged additions vanished ("
+                + lww.lost.prefix(6).joined(separator: ", ") + (lww.lost.count > 6 ? ", ..." : "")
+                + "): each was overwritten by a concurrent put with a later timestamp, and no client was told.")
+        }
+        timeline.note("With siblings every acknowledged addition is checked to be in some stored version after "
+            + "the faults heal and the hints are handed back.")
+        return results.map { ($0.0, $0.1, $0.2) }
     }
 
     static func percent(_ part: Int, _ whole: Int) -> String {

@@ -97,9 +97,6 @@ extension StoreNode {
     mutating func storedAck(_ request: Int, from sender: NodeID, _ context: inout NodeContext<StoreNode>) {
         guard var pending = puts[request], !pending.acked.contains(sender) else { return }
         pending.acked.append(sender)
-        if let stand = pending.stand.first(where: { $0.holder == sender }) {
-            context.output(.hintStored(key: pending.key, target: stand.target, holder: sender))
-        }
         puts[request] = pending
         settlePut(request, &context)
     }
@@ -171,7 +168,6 @@ extension StoreNode {
                     applyStore(key: pending.key, versions: [pending.version], hintFor: target,
                                resolution: pending.policy.resolution, &context)
                     pending.acked.append(id)
-                    context.output(.hintStored(key: pending.key, target: target, holder: id))
                 } else {
                     context.send(.store(request: request, key: pending.key, versions: [pending.version],
                                         hintFor: target, resolution: pending.policy.resolution), to: holder)

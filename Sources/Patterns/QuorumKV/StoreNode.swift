@@ -161,6 +161,7 @@ public struct StoreNode: SimulatedNode {
                 storage.hints.append(Hint(id: storage.nextHint, target: target, key: key, versions: versions,
                                           resolution: resolution))
                 storage.nextHint += 1
+                context.output(.hintStored(key: key, target: target, holder: id))
             }
             armHandoff(&context)
         } else {

@@ -46,3 +46,15 @@ func seedSweepUnderFaults(faults: String) {
     let honest = experiment.measure(QuorumPolicy(n: 3, r: 2, w: 2), timeline: nil)
     #expect(honest.violation == nil && honest.stale == 0)
 }
+
+@Test func busyCartsLoseAdditionsOnlyUnderLastWriterWins() {
+    let workload = ConcurrentCarts(seed: 2, nodes: 5, network: NetworkConditions(delayMax: .milliseconds(20)),
+                                   kinds: .all, addsPerClient: 8)
+    let kept = workload.run(QuorumPolicy())
+    #expect(kept.violation == nil)
+    #expect(kept.lost.isEmpty && kept.acked > 0)
+    #expect(kept.siblingReads > 0)
+    let lww = workload.run(QuorumPolicy(resolution: .lww))
+    #expect(lww.violation == nil)
+    #expect(!lww.lost.isEmpty)
+}
