@@ -20,7 +20,9 @@ import VectorClocks
 /// - Clients are co-located with their coordinator (a partition-aware client library), so
 ///   client–coordinator traffic is not on the simulated network.
 public struct StoreNode: SimulatedNode {
-    public enum Message: Sendable {
+    /// Indirect: events sit in the simulator's heap and are moved often; a boxed payload moves
+    /// as one reference.
+    public indirect enum Message: Sendable {
         /// Store `versions` (replica write, read repair when `request` is nil, or a hint for
         /// `hintFor`).
         case store(request: Int?, key: String, versions: [Version], hintFor: NodeID?, resolution: Resolution)

@@ -28,6 +28,16 @@ public struct Version: Hashable, Sendable {
         self.stamp = stamp
     }
 
+    /// A fixed order for a sibling set, so that equal sets print and compare alike: by the
+    /// clocks' entries, then by value.
+    static func canonicalOrder(_ a: Version, _ b: Version) -> Bool {
+        for (x, y) in zip(a.clock.entries, b.clock.entries) where x != y {
+            return x.node != y.node ? x.node < y.node : x.counter < y.counter
+        }
+        if a.clock.entries.count != b.clock.entries.count { return a.clock.entries.count < b.clock.entries.count }
+        return a.value < b.value
+    }
+
     public struct Stamp: Hashable, Sendable, Comparable {
         public let nanoseconds: UInt64
         public let node: NodeID
@@ -65,8 +75,7 @@ public enum Resolution: String, Sendable, CaseIterable {
                 kept.removeAll { $0.clock.happenedBefore(candidate.clock) }
                 kept.append(candidate)
             }
-            return kept.sorted { $0.clock.description != $1.clock.description
-                ? $0.clock.description < $1.clock.description : $0.value < $1.value }
+            return kept.count < 2 ? kept : kept.sorted(by: Version.canonicalOrder)
         }
     }
 
