@@ -1,5 +1,3 @@
-import Simulation
-
 /// Consistent hashing with bounded loads. Mirrokni, Thorup & Zadimoghaddam, "Consistent
 /// Hashing with Bounded Loads" (SODA 2018), §2: every bin has capacity ⌈(1+ε)·m/n⌉ for m
 /// balls and n bins; a ball goes to the first bin clockwise from its hash that is not full.
@@ -13,6 +11,8 @@ import Simulation
 /// - Batch placement: keys are placed in the order given against a capacity computed from
 ///   their total count. The paper's dynamic version reassigns incrementally on each insert
 ///   or delete; rebalancing figures here come from placing every key again.
+import Simulation
+
 public struct BoundedLoadPlacement: Sendable {
     public let ring: HashRing
     public let epsilonPerMille: Int

@@ -1,5 +1,3 @@
-import Simulation
-
 /// The `consistent-hashing` demo: 100,000 keys on 10 nodes; a node joins and another leaves.
 /// Keys moved against hash-mod-N; load spread against the number of virtual nodes and the
 /// model √(1/v + (N−1)/K); jump hash (Lamping & Veach 2014) and bounded loads (Mirrokni,
@@ -9,6 +7,8 @@ import Simulation
 /// Simplifications:
 /// - Placement only: no simulated nodes, messages or data transfer; time does not pass.
 ///   Every figure is deterministic in the seed, which chooses the keys and the leaving node.
+import Simulation
+
 public enum ConsistentHashingDemo {
     public struct Options: Sendable {
         public var seed: UInt64

@@ -1,5 +1,3 @@
-import Simulation
-
 /// A consistent-hash ring with virtual nodes. Karger et al., "Consistent Hashing and Random
 /// Trees" (STOC 1997), §4; virtual nodes and the preference list as in Dynamo (DeCandia et
 /// al., SOSP 2007, §4.2–4.3). Each physical node owns `virtualNodes` points (tokens) at
@@ -17,6 +15,8 @@ import Simulation
 ///   later strategy (equal-sized partitions, §6.2) is not modelled.
 /// - Two points at the same position are ordered by node id (a tie that needs a 64-bit
 ///   collision; it only has to be deterministic).
+import Simulation
+
 public struct HashRing: Sendable {
     public struct Point: Sendable, Hashable {
         public let position: UInt64

@@ -1,5 +1,3 @@
-import Simulation
-
 /// Figures about one placement of keys on nodes: how evenly they spread, and how many moved
 /// between two placements. The spread model is the standard one for random points on a
 /// circle (e.g. Karger et al., STOC 1997, §4; Dynamo, SOSP 2007, §6.2): with v points per
@@ -11,6 +9,8 @@ import Simulation
 /// Simplifications:
 /// - Population statistics over the N nodes of one ring: with N = 10 the measured spread is
 ///   itself a noisy estimate (±~25%) of the model.
+import Simulation
+
 public struct LoadStatistics: Sendable {
     /// Keys per node, in ascending node order.
     public let counts: [Int]

@@ -1,5 +1,3 @@
-import Simulation
-
 /// The measurements behind the `consistent-hashing` demo, with the invariants checked on
 /// every placement they compute. Karger et al. (STOC 1997) for the ring; Lamping & Veach
 /// (2014) for jump hash; Mirrokni, Thorup & Zadimoghaddam (SODA 2018) for bounded loads.
@@ -11,6 +9,8 @@ import Simulation
 /// Simplifications:
 /// - Keys are strings `user:<random>` drawn from the seed; there are no values and no
 ///   data transfer, only ownership.
+import Simulation
+
 struct PlacementExperiment {
     /// One scheme's figures for the join-then-leave story.
     struct Rebalance {

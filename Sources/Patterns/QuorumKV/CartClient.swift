@@ -1,6 +1,3 @@
-import Simulation
-import VectorClocks
-
 /// A shopping-cart client in the manner of Dynamo's own example (DeCandia et al., SOSP 2007,
 /// §4.4): it reads the cart, reconciles any siblings by taking the union of their items, adds
 /// one item and writes the result back with the merged context, advanced at its own entry.
@@ -9,6 +6,9 @@ import VectorClocks
 /// - Items are only ever added (a union is then the right merge; removals would need
 ///   tombstones or an OR-set).
 /// - One operation at a time per client, which is what makes client-actor vectors correct.
+import Simulation
+import VectorClocks
+
 final class CartClient {
     let actor: NodeID
     let name: String

@@ -1,7 +1,3 @@
-import ConsistentHashing
-import Simulation
-import VectorClocks
-
 /// The opening story of the `quorum-kv` demo: Dynamo's shopping cart (DeCandia et al.,
 /// SOSP 2007, §4.4 and §6) edited from both sides of a partition. With a sloppy quorum both
 /// sides stay writeable; hinted handoff brings the writes together after the heal. Kept as
@@ -11,6 +7,10 @@ import VectorClocks
 /// Simplifications:
 /// - The partition is placed from the ring so that each side has a coordinator and a
 ///   fallback node; the seed moves delays, not the layout.
+import ConsistentHashing
+import Simulation
+import VectorClocks
+
 struct CartStory {
     struct Outcome {
         var finalItems: [String] = []

@@ -1,6 +1,3 @@
-import Simulation
-import VectorClocks
-
 /// Several cart clients adding items to a few shared carts at once, through random
 /// coordinators, under the seed's faults: the workload that makes siblings common and that
 /// `dsadvisor check` runs with `--faults`. DeCandia et al., "Dynamo" (SOSP 2007), §4.4 for
@@ -13,6 +10,9 @@ import VectorClocks
 ///
 /// Simplifications:
 /// - Each client runs one read-modify-write at a time (client-actor vectors need that).
+import Simulation
+import VectorClocks
+
 struct ConcurrentCarts {
     struct Outcome {
         var acked = 0

@@ -1,6 +1,3 @@
-import Simulation
-import VectorClocks
-
 /// The harness around a cluster of `StoreNode`s: it plays the clients, remembers every
 /// acknowledged write, and checks the store's promises while the run goes on. Dynamo
 /// (SOSP 2007) for the store; Bailis et al., "Probabilistically Bounded Staleness for
@@ -17,6 +14,9 @@ import VectorClocks
 ///
 /// Simplifications:
 /// - Clients are callbacks run at virtual times the harness schedules.
+import Simulation
+import VectorClocks
+
 final class KVCluster {
     enum Cue { case action(Int) }
 

@@ -1,6 +1,3 @@
-import Simulation
-import VectorClocks
-
 /// The `quorum-kv` demo: a Dynamo-style store (DeCandia et al., SOSP 2007) built from the
 /// ring of `ConsistentHashing` and the version vectors of `VectorClocks`. First the shopping
 /// cart across a partition, with siblings and with last-writer-wins; then the staleness of
@@ -8,6 +5,9 @@ import VectorClocks
 ///
 /// Simplifications:
 /// - See `StoreNode`: static ring, no anti-entropy, clients co-located with coordinators.
+import Simulation
+import VectorClocks
+
 public enum QuorumKVDemo {
     public struct Options: Sendable {
         public var seed: UInt64

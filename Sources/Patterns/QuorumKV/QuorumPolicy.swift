@@ -1,5 +1,3 @@
-import Simulation
-
 /// The replication settings a request is served with: Dynamo's (N, R, W), sloppy or strict
 /// quorum, how versions reconcile, and the coordinator's patience. DeCandia et al. (SOSP 2007),
 /// §4.5 (quorums) and §4.6 (sloppy quorum, hinted handoff). Riak likewise lets each request
@@ -9,6 +7,8 @@ import Simulation
 /// Simplifications:
 /// - No failure detector: a coordinator falls back to the next node in the preference order
 ///   only after a replica has failed to answer for `fallbackAfter`.
+import Simulation
+
 public struct QuorumPolicy: Hashable, Sendable {
     public var n: Int
     public var r: Int

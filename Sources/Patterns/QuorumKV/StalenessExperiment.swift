@@ -1,6 +1,3 @@
-import Simulation
-import VectorClocks
-
 /// Probabilistically bounded staleness, measured: Bailis, Venkataraman, Franklin, Hellerstein
 /// & Stoica, "Probabilistically Bounded Staleness for Practical Partial Quorums" (VLDB 2012),
 /// §3–4 (t-visibility). Each key is written in rounds; a read starts t ms after a put
@@ -11,6 +8,9 @@ import VectorClocks
 /// Simplifications:
 /// - One read per put, so that no earlier read's repair helps a later one; a key's rounds
 ///   follow one another. PBS's WARS model is not fitted; the fractions are simply counted.
+import Simulation
+import VectorClocks
+
 struct StalenessExperiment {
     struct Row {
         let policy: QuorumPolicy

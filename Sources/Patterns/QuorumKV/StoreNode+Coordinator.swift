@@ -1,7 +1,3 @@
-import ConsistentHashing
-import Simulation
-import VectorClocks
-
 /// The coordinator side of `StoreNode`: Dynamo's put and get (DeCandia et al., SOSP 2007,
 /// §4.5), sloppy quorum and hinted handoff (§4.6), read repair (§4.7, §6). A put goes to the
 /// key's N home replicas (the first N distinct nodes clockwise on the ring) and succeeds at W
@@ -13,6 +9,10 @@ import VectorClocks
 /// Simplifications:
 /// - Coordinator state is volatile: a crashed coordinator's requests time out at the client.
 /// - Read repair runs once every home replica has answered, or at the timeout.
+import ConsistentHashing
+import Simulation
+import VectorClocks
+
 struct PendingPut {
     let key: String
     let version: Version

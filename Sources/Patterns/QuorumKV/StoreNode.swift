@@ -1,7 +1,3 @@
-import ConsistentHashing
-import Simulation
-import VectorClocks
-
 /// One server of the Dynamo-style store: a replica that keeps versions and hints on stable
 /// storage, and a coordinator for the client requests sent to it (the coordinator half is in
 /// `StoreNode+Coordinator.swift`). DeCandia et al., "Dynamo" (SOSP 2007): §4.2 partitioning
@@ -19,6 +15,10 @@ import VectorClocks
 ///   catches up only through read repair.
 /// - Clients are co-located with their coordinator (a partition-aware client library), so
 ///   client–coordinator traffic is not on the simulated network.
+import ConsistentHashing
+import Simulation
+import VectorClocks
+
 public struct StoreNode: SimulatedNode {
     /// Indirect: events sit in the simulator's heap and are moved often; a boxed payload moves
     /// as one reference.

@@ -1,6 +1,3 @@
-import Simulation
-import VectorClocks
-
 /// One stored version of a key and the rules for reconciling versions. DeCandia et al.,
 /// "Dynamo: Amazon's Highly Available Key-value Store" (SOSP 2007), §4.4: versions carry
 /// vector clocks; a version whose clock is dominated by another's is obsolete; versions with
@@ -16,6 +13,9 @@ import VectorClocks
 /// Simplifications:
 /// - Values are strings; deletes and tombstones are not modelled.
 /// - Vectors are never truncated (Dynamo prunes past 10 entries).
+import Simulation
+import VectorClocks
+
 public struct Version: Hashable, Sendable {
     public let clock: VectorClock
     public let value: String
@@ -47,44 +47,6 @@ public struct Version: Hashable, Sendable {
         }
         public static func < (a: Stamp, b: Stamp) -> Bool {
             a.nanoseconds != b.nanoseconds ? a.nanoseconds < b.nanoseconds : a.node < b.node
-        }
-    }
-}
-
-/// How replicas reconcile versions that arrive for the same key.
-public enum Resolution: String, Sendable, CaseIterable {
-    /// Keep every causally-maximal version (Dynamo).
-    case siblings
-    /// Keep only the version with the latest stamp (Cassandra's default): concurrent writes
-    /// are lost silently.
-    case lww
-
-    /// `existing` and `incoming` reconciled: the causally-maximal versions in a canonical
-    /// order (siblings), or the single latest one (lww).
-    public func reconcile(_ existing: [Version], _ incoming: [Version]) -> [Version] {
-        let all = existing + incoming
-        switch self {
-        case .lww:
-            return all.max { $0.stamp < $1.stamp }.map { [$0] } ?? []
-        case .siblings:
-            var kept: [Version] = []
-            for candidate in all {
-                if kept.contains(where: { candidate.clock.happenedBefore($0.clock) || $0.clock == candidate.clock }) {
-                    continue
-                }
-                kept.removeAll { $0.clock.happenedBefore(candidate.clock) }
-                kept.append(candidate)
-            }
-            return kept.count < 2 ? kept : kept.sorted(by: Version.canonicalOrder)
-        }
-    }
-
-    /// Whether `versions` reflect `write`: under siblings, some version's clock is at or
-    /// after the write's; under lww, some version's stamp is at least the write's.
-    public func covers(_ versions: [Version], _ write: Version) -> Bool {
-        switch self {
-        case .siblings: return versions.contains { $0.clock.dominates(write.clock) }
-        case .lww: return versions.contains { $0.stamp >= write.stamp }
         }
     }
 }

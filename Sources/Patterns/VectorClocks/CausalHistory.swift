@@ -1,5 +1,3 @@
-import Simulation
-
 /// The harness's ground truth for happens-before, built from what nodes did and never from
 /// their clocks: Lamport's definition (CACM 1978, §2) applied to broadcasts. Send b depends
 /// on a when a was sent or delivered at b's sender before b was sent, or transitively so.
@@ -9,6 +7,8 @@ import Simulation
 ///
 /// Simplifications:
 /// - Only broadcasts are events; local steps in between are not recorded.
+import Simulation
+
 public struct CausalHistory: Sendable {
     public struct Record: Sendable {
         public let id: Int

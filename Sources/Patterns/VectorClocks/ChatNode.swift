@@ -1,5 +1,3 @@
-import Simulation
-
 /// A group-chat participant that broadcasts every post to all others, for the causal
 /// broadcast demo. With `CausalRule` it delivers by the Birman–Schiper–Stephenson rule
 /// (`CausalDeliveryQueue`); with `ImmediateRule` it shows each post the moment it arrives,
@@ -13,6 +11,8 @@ import Simulation
 /// Simplifications:
 /// - The whole state is persisted after every handler, so a crash loses nothing but time.
 /// - Static membership: the cluster is fixed at boot.
+import Simulation
+
 public struct ChatNode<Rule: ChatDeliveryRule>: SimulatedNode {
     public typealias Post = CausalDeliveryQueue<ChatPost>.Stamped
 

@@ -1,11 +1,11 @@
-import Simulation
-
 /// The workload of the causal-broadcast demo, drawn entirely from the seed before the run so
 /// that the causal and the immediate-delivery runs face the same posts, network and faults.
 ///
 /// Simplifications:
 /// - Reply structure is only in the text ("re m5: ..."); causality comes from what the poster
 ///   had delivered, whether or not the text mentions it.
+import Simulation
+
 struct ChatScript: Sendable {
     struct Post: Sendable {
         let at: SimTime

@@ -1,5 +1,3 @@
-import Simulation
-
 /// The harness that runs a group chat of `ChatNode`s on the simulator, drives its workload,
 /// and checks every delivery against the ground-truth `CausalHistory` as it happens.
 /// Birman, Schiper & Stephenson (TOCS 1991) for the delivery rule under test.
@@ -10,6 +8,8 @@ import Simulation
 ///
 /// Simplifications:
 /// - Posts submitted to a node that is down are lost (the user retries later, off-stage).
+import Simulation
+
 struct ChatSimulation<Rule: ChatDeliveryRule> {
     typealias Node = ChatNode<Rule>
 

@@ -1,5 +1,3 @@
-import Simulation
-
 /// The `vector-clock` demo: causal broadcast of chat posts over a reordering network, with
 /// and without vector clocks, and what Lamport clocks can and cannot say about the same run.
 /// Birman, Schiper & Stephenson (TOCS 1991) for the delivery rule; Fidge (1988) and Mattern
@@ -12,6 +10,8 @@ import Simulation
 /// Simplifications:
 /// - The contrast run (deliver on arrival) is checked for breaks but they are reported, not
 ///   failed: showing them is its purpose.
+import Simulation
+
 public enum VectorClockDemo {
     public enum Delivery: String, Sendable, CaseIterable {
         /// Birman–Schiper–Stephenson hold-back: the protocol under test.
