@@ -49,3 +49,14 @@ func version(_ clock: VectorClock, _ value: String, at time: UInt64 = 0, node: N
     #expect(!QuorumPolicy(n: 3, r: 1, w: 2).overlaps)
     #expect(!QuorumPolicy(n: 3, r: 2, w: 2, sloppy: true).overlaps)
 }
+
+@Test func aStaleReadCannotMakeAClientOverwriteItsOwnAddition() {
+    let client = CartClient(actor: 100, name: "c0", gateway: 0)
+    let first = client.nextVersion(of: "cart", after: [], adding: "a")
+    _ = client.nextVersion(of: "other", after: [], adding: "x")
+    // The next read is stale: it misses the first put entirely.
+    let second = client.nextVersion(of: "cart", after: [], adding: "b")
+    #expect(second.clock.dominates(first.clock))
+    // So the second put must carry the first one's item, or replicas would drop "a".
+    #expect(CartClient.items(Resolution.siblings.reconcile([first], [second])) == ["a", "b"])
+}
