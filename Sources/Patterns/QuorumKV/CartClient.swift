@@ -12,7 +12,10 @@
 /// the client's previous put, the next put would still dominate it by that entry and
 /// replicas would discard it as obsolete, losing its item without a sibling ever appearing.
 /// `dsadvisor check quorum-kv --sloppy --faults all` found exactly that; remembering the last
-/// write (read-your-writes kept by the client) makes the entry's claim true.
+/// write (read-your-writes kept by the client) makes the entry's claim true. Under
+/// last-writer-wins the clock is ignored, so the client keeps no such memory, as a plain
+/// read-modify-write client would not; keeping one would re-add its own overwritten items
+/// later and hide what last-writer-wins lost.
 import Simulation
 import VectorClocks
 
@@ -28,10 +31,14 @@ final class CartClient {
     /// Items this client added in puts that were acknowledged.
     private(set) var acknowledgedItems: [String] = []
 
-    init(actor: NodeID, name: String, gateway: NodeID) {
+    /// Whether the client merges its own last put into what it reads (needed for siblings).
+    let keepsOwnWrites: Bool
+
+    init(actor: NodeID, name: String, gateway: NodeID, keepsOwnWrites: Bool = true) {
         self.actor = actor
         self.name = name
         self.gateway = gateway
+        self.keepsOwnWrites = keepsOwnWrites
     }
 
     static func items(_ versions: [Version]) -> [String] {
@@ -54,7 +61,7 @@ final class CartClient {
         let items = Array(Set(Self.items(seen) + [item])).sorted()
         let version = Version(clock: nextClock(after: mergedContext(seen)), value: items.joined(separator: ","),
                               stamp: .init(nanoseconds: 0, node: actor))
-        lastWritten[key] = version
+        if keepsOwnWrites { lastWritten[key] = version }
         return version
     }
 

@@ -37,8 +37,8 @@ struct CartStory {
         let policy = QuorumPolicy(n: 3, r: 2, w: 2, sloppy: true, resolution: resolution)
         let cluster = KVCluster(seed: seed, nodes: nodes, policy: policy, network: network, faults: faults,
                                 timeline: timeline)
-        let phone = CartClient(actor: 100, name: "phone", gateway: walk[0])
-        let laptop = CartClient(actor: 101, name: "laptop", gateway: walk[1])
+        let phone = CartClient(actor: 100, name: "phone", gateway: walk[0], keepsOwnWrites: resolution == .siblings)
+        let laptop = CartClient(actor: 101, name: "laptop", gateway: walk[1], keepsOwnWrites: resolution == .siblings)
         cluster.actorNames = [100: "phone", 101: "laptop"]
         timeline?.note("\(Self.key) lives on n\(walk[0]), n\(walk[1]), n\(walk[2]) (then n\(walk[3]), n\(walk[4]) "
             + "clockwise). The phone talks to n\(walk[0]), the laptop to n\(walk[1]).")

@@ -45,7 +45,9 @@ struct ConcurrentCarts {
                                 network: network, faults: plan, timeline: nil)
         var outcome = Outcome()
         var rng = cluster.sim.stream(0xC11E)
-        let clients = (0..<Self.clients).map { CartClient(actor: 100 + $0, name: "c\($0)", gateway: 0) }
+        let clients = (0..<Self.clients).map {
+            CartClient(actor: 100 + $0, name: "c\($0)", gateway: 0, keepsOwnWrites: policy.resolution == .siblings)
+        }
         func step(_ client: CartClient, _ number: Int) {
             guard number < addsPerClient, cluster.sim.now < .zero + span else { return }
             client.gateway = Int(rng.below(UInt64(nodes)))
