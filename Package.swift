@@ -23,6 +23,9 @@ let patterns: [(name: String, dependsOn: [String])] = [
     ("Raft", []),
     ("EventLog", []),
     ("Sharding", []),
+    ("VectorClocks", []),
+    ("ConsistentHashing", []),
+    ("QuorumKV", ["VectorClocks", "ConsistentHashing"]),
 ]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in

@@ -21,6 +21,9 @@ enum DemoRegistry {
         RaftDemoCommand.self,
         EventLogDemoCommand.self,
         ShardingDemoCommand.self,
+        VectorClockDemoCommand.self,
+        ConsistentHashingDemoCommand.self,
+        QuorumKVDemoCommand.self,
     ]
 
     static func command(for id: String) -> (any DemoRunner.Type)? {

@@ -1,0 +1,158 @@
+/// The harness that runs a group chat of `ChatNode`s on the simulator, drives its workload,
+/// and checks every delivery against the ground-truth `CausalHistory` as it happens.
+/// Birman, Schiper & Stephenson (TOCS 1991) for the delivery rule under test.
+///
+/// The script: alice asks a question while a partial partition cuts her off from carol; bob
+/// answers at once; carol receives the answer first. Then random posts (about half of them
+/// replies) race over a reordering network, with the seed's faults if any.
+///
+/// Simplifications:
+/// - Posts submitted to a node that is down are lost (the user retries later, off-stage).
+import Simulation
+
+struct ChatSimulation<Rule: ChatDeliveryRule> {
+    typealias Node = ChatNode<Rule>
+
+    enum Cue { case speak(node: NodeID, id: Int) }
+
+    let script: ChatScript
+    /// Print events here; nil runs silently.
+    let timeline: Timeline?
+    /// Whether a causality break is a violation (the rule under test) or just counted.
+    let strict: Bool
+
+    private var result: ChatRun
+    private var heldSince: [Int: [SimTime]] = [:]
+    private var lastSeen: [Int?]
+    private var replyScheduled = false
+
+    init(script: ChatScript, timeline: Timeline?, strict: Bool) {
+        self.script = script
+        self.timeline = timeline
+        self.strict = strict
+        result = ChatRun(history: CausalHistory(nodeCount: script.nodes))
+        lastSeen = Array(repeating: nil, count: script.nodes)
+    }
+
+    mutating func run() -> ChatRun {
+        let sim = Simulator<Node, Cue>(seed: script.seed, nodeCount: script.nodes,
+                                       network: script.openingNetwork, faults: script.faults)
+        for post in script.posts {
+            sim.schedule(.speak(node: post.node, id: post.id), after: post.at - .zero)
+        }
+        let finished = sim.run(until: script.deadline) { occurrence in
+            observe(occurrence, sim)
+            return result.violation == nil
+        }
+        result.messagesSent = sim.stats.messagesSent
+        result.messagesDropped = sim.stats.messagesDropped
+        result.messagesDuplicated = sim.stats.messagesDuplicated
+        if finished { finalChecks(sim) }
+        return result
+    }
+
+    private mutating func observe(_ occurrence: Simulator<Node, Cue>.Occurrence, _ sim: Simulator<Node, Cue>) {
+        switch occurrence {
+        case let .external(.speak(node, id)):
+            let text = script.text(for: id, replyingTo: lastSeen[node])
+            sim.submit(.post(id: id, text: text), to: node)
+        case let .faultApplied(fault):
+            timeline?.event(sim.now, "fault", fault.description)
+        case let .commandLost(node, .post(id, _)):
+            timeline?.event(sim.now, node: node, "lost", "m\(id) not posted: \(script.name(node)) is down")
+        default:
+            break
+        }
+        for (node, output) in sim.outputs {
+            handle(output, at: node, sim)
+            if result.violation != nil { return }
+        }
+    }
+
+    private mutating func handle(_ output: Node.Output, at node: NodeID, _ sim: Simulator<Node, Cue>) {
+        switch output {
+        case let .sent(post):
+            result.history.recordSend(id: post.payload.id, node: node, clock: post.clock, lamport: post.payload.lamport)
+            timeline?.event(sim.now, node: node, "post",
+                            "m\(post.payload.id) \"\(post.payload.text)\" V=\(dense(post.clock)) L=\(post.payload.lamport)")
+        case let .heldBack(post, gap):
+            result.holdBacks += 1
+            heldSince[post.payload.id, default: Array(repeating: .zero, count: script.nodes)][node] = sim.now
+            timeline?.event(sim.now, node: node, "hold",
+                            "\(describe(post)) waits for \(script.name(gap.node))#\(gap.sequence); "
+                                + "delivered so far \(dense(sim.nodes[node]?.state.queue.delivered ?? VectorClock()))")
+        case let .delivered(post, released):
+            delivered(post, released: released, at: node, sim)
+        }
+    }
+
+    private mutating func delivered(_ post: Node.Post, released: Bool, at node: NodeID, _ sim: Simulator<Node, Cue>) {
+        let id = post.payload.id
+        result.deliveries += 1
+        result.endTime = sim.now
+        if node != post.sender { lastSeen[node] = id }
+        var note = ""
+        if released, let since = heldSince[id]?[node] {
+            result.maxHold = max(result.maxHold, sim.now - since)
+            note = " (held \(sim.now - since))"
+        }
+        timeline?.event(sim.now, node: node, released ? "release" : "deliver", describe(post) + note)
+        if id == 1 && node == 1 && !replyScheduled {
+            replyScheduled = true
+            sim.schedule(.speak(node: 1, id: 2), after: .milliseconds(2))
+        }
+        guard let missing = result.history.recordDelivery(id: id, node: node), !missing.isEmpty else { return }
+        result.breaks.append(ChatRun.Break(time: sim.now, node: node, id: id, missing: missing))
+        if strict {
+            fail("causal delivery", "\(script.name(node)) delivered m\(id) before "
+                 + missing.map { "m\($0)" }.joined(separator: ",") + " that happened before it", sim)
+        }
+    }
+
+    private mutating func finalChecks(_ sim: Simulator<Node, Cue>) {
+        let history = result.history
+        if let (a, b) = history.lamportViolation() {
+            fail("clock condition", "m\(a.id) → m\(b.id) but L=\(a.lamport) ≥ L=\(b.lamport)", sim)
+        } else if let (a, b) = history.vectorClockMismatch() {
+            fail("vector clocks characterise happens-before",
+                 "m\(a.id) \(a.clock) vs m\(b.id) \(b.clock) disagree with the recorded causality", sim)
+        } else if let (node, id) = history.undelivered().first {
+            fail("every post delivered everywhere", "\(script.name(node)) never delivered m\(id)", sim)
+        }
+    }
+
+    private mutating func fail(_ invariant: String, _ detail: String, _ sim: Simulator<Node, Cue>) {
+        guard result.violation == nil else { return }
+        result.violation = InvariantViolation(invariant: invariant, detail: detail, seed: script.seed,
+                                              step: sim.stats.events, time: sim.now)
+    }
+
+    private func describe(_ post: Node.Post) -> String {
+        "m\(post.payload.id) from \(script.name(post.sender)) V=\(dense(post.clock)) \"\(post.payload.text)\""
+    }
+
+    private func dense(_ clock: VectorClock) -> String { clock.dense(count: script.nodes) }
+}
+
+/// What one chat run did, for tables and checks.
+struct ChatRun {
+    /// A delivery that broke causality: `id` shown at `node` before the posts in `missing`.
+    struct Break {
+        let time: SimTime
+        let node: NodeID
+        let id: Int
+        let missing: [Int]
+    }
+
+    var history: CausalHistory
+    var deliveries = 0
+    var holdBacks = 0
+    var maxHold = SimDuration.zero
+    var breaks: [Break] = []
+    var violation: InvariantViolation?
+    var messagesSent: UInt64 = 0
+    var messagesDropped: UInt64 = 0
+    var messagesDuplicated: UInt64 = 0
+    /// When the last delivery happened: the run is quiescent after it.
+    var endTime = SimTime.zero
+}
