@@ -122,8 +122,8 @@ public enum DistributedCacheDemo {
     static func crashPlan(_ options: Options, rng: inout SeededRNG) -> FaultPlan {
         guard options.crash else { return .none }
         let node = 1 + Int(rng.below(UInt64(options.cacheNodes)))
-        let start = SimDuration.random(in: .milliseconds(options.durationMs / 4),
-                                       .milliseconds(options.durationMs / 2), using: &rng)
+        let earliest = SimDuration.milliseconds(options.durationMs / 4)
+        let start = SimDuration.random(in: earliest, .milliseconds(options.durationMs / 2), using: &rng)
         let outage = SimDuration.random(in: .milliseconds(100), .milliseconds(300), using: &rng)
         return FaultPlan([ScheduledFault(at: .zero + start, .crash(node)),
                           ScheduledFault(at: .zero + start + outage, .restart(node))])

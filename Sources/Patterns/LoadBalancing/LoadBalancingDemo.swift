@@ -84,8 +84,8 @@ public enum LoadBalancingDemo {
     static func crashPlan(_ options: Options, rng: inout SeededRNG) -> FaultPlan {
         guard options.crash else { return .none }
         let backend = 1 + Int(rng.below(UInt64(options.backends)))
-        let start = SimDuration.random(in: .milliseconds(options.durationMs / 5),
-                                       .milliseconds(options.durationMs * 3 / 5), using: &rng)
+        let earliest = SimDuration.milliseconds(options.durationMs / 5)
+        let start = SimDuration.random(in: earliest, .milliseconds(options.durationMs * 3 / 5), using: &rng)
         let outage = SimDuration.random(in: .milliseconds(300), .milliseconds(600), using: &rng)
         return FaultPlan([ScheduledFault(at: .zero + start, .crash(backend)),
                           ScheduledFault(at: .zero + start + outage, .restart(backend))])

@@ -81,8 +81,8 @@ public enum ReadReplicasDemo {
     static func crashPlan(_ options: Options, rng: inout SeededRNG) -> FaultPlan {
         guard options.crash else { return .none }
         let node = 1 + Int(rng.below(UInt64(options.replicas)))
-        let start = SimDuration.random(in: .milliseconds(options.durationMs * 3 / 10),
-                                       .milliseconds(options.durationMs * 6 / 10), using: &rng)
+        let earliest = SimDuration.milliseconds(options.durationMs * 3 / 10)
+        let start = SimDuration.random(in: earliest, .milliseconds(options.durationMs * 6 / 10), using: &rng)
         let outage = SimDuration.random(in: .milliseconds(100), .milliseconds(250), using: &rng)
         return FaultPlan([ScheduledFault(at: .zero + start, .crash(node)),
                           ScheduledFault(at: .zero + start + outage, .restart(node))])
