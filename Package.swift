@@ -68,7 +68,8 @@ let package = Package(
         .target(name: "KnowledgeBase", dependencies: [.product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "GenerateKnowledgeBase", dependencies: ["KnowledgeBase"]),
         .plugin(name: "EmbedKnowledgeBase", capability: .buildTool(), dependencies: ["GenerateKnowledgeBase"]),
-        .target(name: "DSAdvisorCore", dependencies: ["KnowledgeBase"], plugins: ["EmbedKnowledgeBase"]),
+        // Simulation for its JSON writer only, which keeps object keys in the order written.
+        .target(name: "DSAdvisorCore", dependencies: ["KnowledgeBase", "Simulation"], plugins: ["EmbedKnowledgeBase"]),
         .testTarget(name: "DSAdvisorCoreTests", dependencies: ["DSAdvisorCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["DSAdvisorCLI"], exclude: ["Golden"]),
         .target(

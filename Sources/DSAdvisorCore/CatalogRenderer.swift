@@ -1,3 +1,5 @@
+import Simulation
+
 /// Text for the catalog commands: `patterns`, `show`, `compare` and `tree`.
 public struct CatalogRenderer: Sendable {
     public enum TreeFormat: String, Sendable, CaseIterable {
@@ -122,9 +124,9 @@ public struct CatalogRenderer: Sendable {
     func treeDot() -> String {
         var out = "digraph dsadvisor {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n"
         for q in base.questions {
-            out += "  \(dotID("q", q.id)) [shape=box, style=bold, label=\(JSON.quoted(q.prompt))];\n"
+            out += "  \(dotID("q", q.id)) [shape=box, style=bold, label=\(JSONValue.quoted(q.prompt))];\n"
             for c in q.choices {
-                out += "  \(dotID("o", q.id, c.id)) [shape=ellipse, label=\(JSON.quoted(c.label))];\n"
+                out += "  \(dotID("o", q.id, c.id)) [shape=ellipse, label=\(JSONValue.quoted(c.label))];\n"
                 out += "  \(dotID("q", q.id)) -> \(dotID("o", q.id, c.id));\n"
                 for id in patternsRaised(by: q.id, c.id) { out += "  \(dotID("o", q.id, c.id)) -> \(dotID("p", id));\n" }
             }
@@ -135,7 +137,7 @@ public struct CatalogRenderer: Sendable {
             }
         }
         for p in base.patterns {
-            out += "  \(dotID("p", p.id)) [shape=component, color=darkgreen, label=\(JSON.quoted(p.name))];\n"
+            out += "  \(dotID("p", p.id)) [shape=component, color=darkgreen, label=\(JSONValue.quoted(p.name))];\n"
         }
         return out + "}\n"
     }

@@ -1,3 +1,5 @@
+import Simulation
+
 /// Prints a `Recommendation` as text, JSON, Markdown or an Architecture Decision Record.
 public struct RecommendationRenderer: Sendable {
     public enum Format: String, Sendable, CaseIterable {
@@ -127,17 +129,17 @@ public struct RecommendationRenderer: Sendable {
         return out
     }
 
-    // MARK: JSON
+    // MARK: JSONValue
 
-    public func json(_ r: Recommendation) -> JSON {
-        var pairs: [(String, JSON)] = [
+    public func json(_ r: Recommendation) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
             ("answers", .object(r.answers.map { ($0.0, .string($0.1)) })),
             ("recommendations", .array(r.shown.map { ranked in
                 .object([
                     ("id", .string(ranked.pattern.id)),
                     ("name", .string(ranked.pattern.name)),
-                    ("score", .int(ranked.score)),
-                    ("reasons", .array(ranked.reasons.map(JSON.string))),
+                    ("score", JSONValue(ranked.score)),
+                    ("reasons", .array(ranked.reasons.map(JSONValue.string))),
                     ("demo", .optional(ranked.pattern.demo)),
                     ("characteristics", .object(ranked.pattern.performance.row.map { ($0.0, .string($0.1)) })),
                 ])
@@ -147,7 +149,7 @@ public struct RecommendationRenderer: Sendable {
             ]) })),
             ("sizing", sizingJSON(r.sizing)),
         ]
-        if !r.priorities.isEmpty { pairs.insert(("prioritize", .array(r.priorities.map(JSON.string))), at: 1) }
+        if !r.priorities.isEmpty { pairs.insert(("prioritize", .array(r.priorities.map(JSONValue.string))), at: 1) }
         pairs.append(("sharpen", .array(r.sharpeningQuestions.map { .string($0.id) })))
         if explain {
             pairs.append(("rules", .array(r.rules.map { outcome in
@@ -156,7 +158,7 @@ public struct RecommendationRenderer: Sendable {
                     ("result", .bool(outcome.fired)),
                     ("when", verdictJSON(outcome.verdict)),
                     ("effects", .array(outcome.rule.effects.map { .object([
-                        ("pattern", .string($0.pattern)), ("score", .int($0.score)), ("reason", .string($0.reason)),
+                        ("pattern", .string($0.pattern)), ("score", JSONValue($0.score)), ("reason", .string($0.reason)),
                     ]) })),
                 ])
             })))
@@ -164,14 +166,14 @@ public struct RecommendationRenderer: Sendable {
         return .object(pairs)
     }
 
-    func sizingJSON(_ sizing: SizingAdvice?) -> JSON {
+    func sizingJSON(_ sizing: SizingAdvice?) -> JSONValue {
         guard let sizing else { return .object([]) }
-        var pairs: [(String, JSON)] = [("failures", .int(sizing.failures)), ("assumed", .bool(sizing.assumed))]
+        var pairs: [(String, JSONValue)] = [("failures", JSONValue(sizing.failures)), ("assumed", .bool(sizing.assumed))]
         for model in sizing.models {
-            var fields: [(String, JSON)] = [("formula", .string(model.formula)), ("nodes", .int(model.nodes)), ("quorum", .int(model.quorum))]
+            var fields: [(String, JSONValue)] = [("formula", .string(model.formula)), ("nodes", JSONValue(model.nodes)), ("quorum", JSONValue(model.quorum))]
             if !model.variants.isEmpty {
                 fields.append(("variants", .array(model.variants.map { .object([
-                    ("name", .string($0.name)), ("n", .int(model.nodes)), ("r", .int($0.reads)), ("w", .int($0.writes)),
+                    ("name", .string($0.name)), ("n", JSONValue(model.nodes)), ("r", JSONValue($0.reads)), ("w", JSONValue($0.writes)),
                 ]) })))
             }
             pairs.append((model.model.rawValue, .object(fields)))
@@ -180,12 +182,12 @@ public struct RecommendationRenderer: Sendable {
     }
 
     /// The verdict in the rule's own YAML shape, annotated with `value` and `result`.
-    public func verdictJSON(_ v: Verdict) -> JSON {
+    public func verdictJSON(_ v: Verdict) -> JSONValue {
         switch v.condition {
         case .equals(let fact, let value):
             .object([("fact", .string(fact)), ("is", .string(value)), ("value", .optional(v.found)), ("result", .bool(v.passed))])
         case .oneOf(let fact, let values):
-            .object([("fact", .string(fact)), ("in", .array(values.map(JSON.string))), ("value", .optional(v.found)), ("result", .bool(v.passed))])
+            .object([("fact", .string(fact)), ("in", .array(values.map(JSONValue.string))), ("value", .optional(v.found)), ("result", .bool(v.passed))])
         case .answered(let fact, let wanted):
             .object([("fact", .string(fact)), ("answered", .bool(wanted)), ("value", .optional(v.found)), ("result", .bool(v.passed))])
         case .all:

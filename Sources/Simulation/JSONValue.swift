@@ -17,12 +17,37 @@ public enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral, Expressi
     public init(nilLiteral: ()) { self = .null }
     public init<I: BinaryInteger>(_ value: I) { self = .int(Int64(value)) }
 
+    /// A string, or null when there is none.
+    public static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized == b.serialized }
 
     /// Compact JSON text.
     public var serialized: String {
         var out = ""
         write(to: &out)
+        return out
+    }
+
+    /// Indented by two spaces, one key or element per line, ending without a newline.
+    public func pretty(indent: Int = 0) -> String {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let close = String(repeating: "  ", count: indent)
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            return "[\n" + items.map { pad + $0.pretty(indent: indent + 1) }.joined(separator: ",\n") + "\n\(close)]"
+        case .object(let pairs) where !pairs.isEmpty:
+            return "{\n" + pairs.map { pad + JSONValue.quoted($0.0) + ": " + $0.1.pretty(indent: indent + 1) }
+                .joined(separator: ",\n") + "\n\(close)}"
+        default:
+            return serialized
+        }
+    }
+
+    /// `s` as a JSON string literal, quotes included.
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        quote(s, into: &out)
         return out
     }
 
