@@ -3,14 +3,6 @@ import DSAdvisorCore
 
 // In-process costs of the advisor, without process start-up.
 
-benchmark("embedded knowledge base: build the values") {
-    // A fresh copy each time: what the first access of `.embedded` costs.
-    let base = KnowledgeBase(questions: KnowledgeBase.embedded.questions, patterns: KnowledgeBase.embedded.patterns,
-                             rules: KnowledgeBase.embedded.rules, caveats: KnowledgeBase.embedded.caveats,
-                             sizing: KnowledgeBase.embedded.sizing)
-    precondition(!base.patterns.isEmpty)
-}
-
 benchmark("recommend --consistency strong (rules, sizing, sharpening)") {
     let advisor = Advisor(base: .embedded)
     let result = advisor.recommend([("consistency", "strong")])
