@@ -26,7 +26,19 @@ public struct DSAdvisorCommand: ParsableCommand {
             Console.report(error)
             throw ExitCode(error.exitCode)
         }
+        if let recommend = parseRecommendDirectly(arguments) { return recommend }
         return try parseAsRoot(arguments)
+    }
+
+    /// `dsadvisor recommend …`, parsed with `recommend` as ArgumentParser's root. Start-up is
+    /// what scripts feel: parsing from the top builds and reflects over the whole command tree
+    /// (thirty commands with the demos), which costs about a millisecond more (BENCHMARKS.md).
+    /// Anything but a clean parse (help, a usage error, a completion request) returns nil and
+    /// goes through the whole tree, so that messages and usage lines are those of the full
+    /// command; `RecommendCommand`'s own `--tree` and `--no-color` make the results the same.
+    static func parseRecommendDirectly(_ arguments: [String]) -> RecommendCommand? {
+        guard arguments.first == RecommendCommand.configuration.commandName else { return nil }
+        return try? RecommendCommand.parseAsRoot(Array(arguments.dropFirst())) as? RecommendCommand
     }
 
     /// The entry point of the `dsadvisor` executable.

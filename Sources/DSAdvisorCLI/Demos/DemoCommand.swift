@@ -11,7 +11,10 @@ struct DemoCommand: ParsableCommand {
             Every demo takes --seed, --format text|json and --quiet; the same seed prints the \
             same bytes. A demo checks its invariants while it runs and exits 70 when one breaks.
             """,
-        subcommands: DemoRegistry.commands
+        // Upcast one element at a time: converting the array as a whole is a runtime cast
+        // per element, each a scan of every protocol conformance in the process (at start-up,
+        // for every command, since ArgumentParser reads this configuration to build its tree).
+        subcommands: DemoRegistry.commands.map { $0 as any ParsableCommand.Type }
     )
 
     @Flag(name: .long, help: "List every catalog pattern with its demo and whether it is built.")
