@@ -77,4 +77,7 @@ struct SeedRange: ExpressibleByArgument {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+
+    /// How `--help` shows the default: as it is typed.
+    var defaultValueDescription: String { "\(first)..\(last)" }
 }

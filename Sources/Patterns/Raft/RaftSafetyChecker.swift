@@ -3,14 +3,18 @@
 /// - election safety: at most one leader per term;
 /// - log matching: two logs with an entry of the same index and term hold the same entry there
 ///   and agree on the term before it (so, inductively, on the whole prefix);
-/// - leader completeness: a new leader's log holds every entry committed so far;
+/// - leader completeness: a new leader's log holds every entry committed in an earlier term
+///   (a leader of a lower term can still be elected after a higher term committed entries:
+///   it holds votes given before those voters moved on, and it can commit nothing);
 /// - state machine safety: no two nodes apply different entries at one index;
 /// - durability: every committed entry is on the stable storage of a majority, across crashes
 ///   and restarts, and no log ever replaces a committed entry.
 ///
 /// Simplifications:
 /// - "Committed" is what some node applied: a node applies only what it believes committed,
-///   which is exactly the belief that must be safe.
+///   which is exactly the belief that must be safe. The term it was committed in is taken as
+///   the first applier's current term: it learned of the commit from a leader of that term, so
+///   the true term is no later, and the completeness check never demands too much.
 /// - Checks are incremental (each output is checked once), so a check after every step costs
 ///   little; a restart triggers a full pass over the restarted node and the disks.
 
@@ -38,6 +42,8 @@ public struct RaftSafetyChecker {
     var majority: Int { nodeCount / 2 + 1 }
     /// `committed[i - 1]` is the entry committed at index `i`.
     public private(set) var committed: [LogEntry] = []
+    /// `commitTerms[i - 1]`: the term entry `i` was committed in, at the latest.
+    private var commitTerms: [Term] = []
     private var leaderOfTerm: [Term: NodeID] = [:]
     private var seen: [EntryKey: Seen] = [:]
     /// Per node: its log (or snapshot) is known to hold the committed entries through this index.
@@ -78,7 +84,7 @@ public struct RaftSafetyChecker {
             }
             return checkLog(id, log, from: from)
         case .applied(let index, let entry):
-            let failure = checkApplied(entry, at: index, by: id, disks: disks)
+            let failure = checkApplied(entry, at: index, by: id, term: nodes[id]?.currentTerm ?? 0, disks: disks)
             if failure == nil, let log = nodes[id]?.log { extendHeld(id, log) }
             return failure
         case .snapshotTaken(let index):
@@ -147,13 +153,16 @@ public struct RaftSafetyChecker {
                 detail: "n\(leader.id) became leader of term \(leader.currentTerm) without committed entry "
                     + "\(index) (\(committed[index - 1])); it has \(has) there, its log ends at \(log.lastIndex)")
         }
-        guard log.lastIndex >= committed.count else { return missing(log.lastIndex + 1) }
-        if log.snapshotIndex > 0, log.snapshotIndex <= committed.count,
+        // Commitment is a prefix, so what was committed before this term is a prefix too.
+        var required = committed.count
+        while required > 0, commitTerms[required - 1] >= leader.currentTerm { required -= 1 }
+        guard log.lastIndex >= required else { return missing(log.lastIndex + 1) }
+        if log.snapshotIndex > 0, log.snapshotIndex <= required,
            committed[log.snapshotIndex - 1].term != log.snapshotTerm {
             return missing(log.snapshotIndex)
         }
         var index = log.firstIndex
-        while index <= committed.count {
+        while index <= required {
             if log.entry(at: index) != committed[index - 1] { return missing(index) }
             index += 1
         }
@@ -185,7 +194,7 @@ public struct RaftSafetyChecker {
         return nil
     }
 
-    private mutating func checkApplied(_ entry: LogEntry, at index: Int, by id: NodeID,
+    private mutating func checkApplied(_ entry: LogEntry, at index: Int, by id: NodeID, term: Term,
                                        disks: [RaftDurable?]) -> SafetyFailure? {
         checks += 1
         if index <= committed.count {
@@ -199,6 +208,7 @@ public struct RaftSafetyChecker {
                                  detail: "n\(id) applied index \(index) before index \(committed.count + 1)")
         }
         committed.append(entry)
+        commitTerms.append(term)
         return checkDurable(index, disks: disks)
     }
 

@@ -73,6 +73,18 @@ import Testing
         }
     }
 
+    /// Seed 6744 with every fault: n0 collects votes for term 3, is cut off, and wins term 3
+    /// when the partition heals, after the majority has committed entries in term 4. Raft allows
+    /// it (votes for term 3 were given before the voters moved on; n0 can commit nothing), and
+    /// leader completeness only speaks of entries committed in earlier terms.
+    @Test func aLowerTermLeaderAfterHigherTermCommitsIsNotAViolation() {
+        let (lines, outcome) = Self.lines(RaftDemo.Options(seed: 6744, faults: .all))
+        #expect(outcome.violation == nil, "\(outcome.violation!)")
+        let text = lines.joined(separator: "\n")
+        #expect(text.contains("elected leader of term 4"))
+        #expect(text.contains("n0   leader    elected leader of term 3"))
+    }
+
     @Test func electionExperimentMeasuresDowntime() {
         let setting = RaftElectionExperiment.settings.first { $0.minimum == 150 && $0.maximum == 300 }!
         let downtimes = RaftElectionExperiment.measure(setting, trials: 20, seed: 1)
