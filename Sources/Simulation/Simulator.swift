@@ -304,8 +304,12 @@ public final class Simulator<Node: SimulatedNode, External> {
         /// Applies the handler's write: at once with instant storage (and then, if asked, tells
         /// the node within the same handler's effects), or queued on the node's disk.
         private mutating func store(_ id: NodeID) {
-            guard storage.writeLatency == .zero && writes[id].isEmpty else {
-                let done = max(now, diskFreeAt[id]) + storage.writeLatency
+            guard storage.isInstant && writes[id].isEmpty else {
+                var latency = storage.writeLatency
+                if storage.writeJitter > .zero {
+                    latency = latency + SimDuration.random(in: .zero, storage.writeJitter, using: &context.rng)
+                }
+                let done = max(now, diskFreeAt[id]) + latency
                 diskFreeAt[id] = done
                 nextWrite += 1
                 writesInFlight += 1

@@ -11,12 +11,18 @@
 /// `NodeContext.sendAheadOfWrites` sends at once, and `persist(_:notifyWhenDurable: true)`
 /// asks for a `SimulatedNode.persisted` call when the write is on disk.
 public struct StorageConditions: Equatable, Sendable {
-    /// From the moment the disk starts a write until it is durable.
+    /// From the moment the disk starts a write until it is durable, at least.
     public var writeLatency: SimDuration
+    /// Each write takes up to this much longer, drawn uniformly (zero: every write takes
+    /// `writeLatency`). Uneven disks are what make some overlaps of writes and messages unsafe.
+    public var writeJitter: SimDuration
 
-    public init(writeLatency: SimDuration = .zero) {
+    public init(writeLatency: SimDuration = .zero, writeJitter: SimDuration = .zero) {
         self.writeLatency = writeLatency
+        self.writeJitter = writeJitter
     }
+
+    var isInstant: Bool { writeLatency == .zero && writeJitter == .zero }
 
     /// Writes are durable when the handler returns.
     public static let instant = StorageConditions()

@@ -5,8 +5,9 @@
 ///
 /// Simplifications:
 /// - Membership is fixed; there is no leadership transfer.
-/// - Stable storage is the simulator's disk: `persist` is atomic and is durable before any
-///   message of the same handler leaves (the kernel guarantees that order).
+/// - Stable storage is the simulator's disk: `persist` is atomic, and no message leaves before
+///   the writes recorded ahead of it are durable, except a candidate's vote requests (see
+///   `startElection`).
 
 import Simulation
 
@@ -154,6 +155,10 @@ public struct RaftNode: SimulatedNode {
         }
     }
 
+    public mutating func persisted(_ state: RaftDurable, _ context: inout Context) {
+        ownVoteIsDurable(state, &context)
+    }
+
     public mutating func handle(_ command: RaftCommand, _ context: inout Context) {
         switch command {
         case .client(let request): handleClientRequest(request, &context)
@@ -163,9 +168,10 @@ public struct RaftNode: SimulatedNode {
     // MARK: Shared helpers
 
     /// Writes the persistent state. The variant that forgets `votedFor` is a test fixture.
-    mutating func persist(_ context: inout Context) {
+    mutating func persist(_ context: inout Context, notifyWhenDurable notify: Bool = false) {
         let vote = config.variant == .forgetsVotedFor ? nil : votedFor
-        context.persist(RaftDurable(currentTerm: currentTerm, votedFor: vote, log: log, snapshot: snapshot))
+        context.persist(RaftDurable(currentTerm: currentTerm, votedFor: vote, log: log, snapshot: snapshot),
+                        notifyWhenDurable: notify)
     }
 
     mutating func resetElectionTimer(_ context: inout Context) {
