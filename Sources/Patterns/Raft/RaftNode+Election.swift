@@ -42,6 +42,7 @@ extension RaftNode {
         role = .candidate
         leaderHint = nil
         clearVotes()
+        termIsDurable = false
         persist(&context, notifyWhenDurable: true)
         if config.variant == .countsOwnVoteEarly { votes[id] = true }
         context.output(.electionStarted(term: currentTerm))
@@ -49,10 +50,11 @@ extension RaftNode {
         if !peers.isEmpty { requestVotes(retry: false, &context) }
     }
 
-    /// A write of this node's term is on disk: if it is a candidate's, its vote for itself
-    /// now counts (every write a candidate makes in its term carries that vote).
-    mutating func ownVoteIsDurable(_ written: RaftDurable, _ context: inout Context) {
-        guard role == .candidate, written.currentTerm == currentTerm, !votes[id] else { return }
+    /// A candidate's write of its term is on disk: its vote for itself now counts (every
+    /// write a candidate makes in its term carries that vote).
+    mutating func ownVoteIsDurable(_ context: inout Context) {
+        termIsDurable = true
+        guard !votes[id] else { return }
         votes[id] = true
         if voteCount >= majority { becomeLeader(&context) }
     }
@@ -86,8 +88,13 @@ extension RaftNode {
         }
         var granted = false
         if m.term == currentTerm, votedFor == nil || votedFor == m.candidate, upToDate {
-            votedFor = m.candidate
-            persist(&context)
+            // A retried request finds the vote already given: writing it again would only queue
+            // another write (and delay the reply) on a slow disk. The reply still waits for the
+            // first write if that is in flight.
+            if votedFor == nil {
+                votedFor = m.candidate
+                persist(&context)
+            }
             granted = true
             resetElectionTimer(&context)
         }
@@ -129,6 +136,7 @@ extension RaftNode {
         }
         pendingReads.removeAll()
         awaitingReply.removeAll()
+        durableLastIndex = 0
         context.output(.becameLeader(term: currentTerm))
         appendToLog(.noop, &context)
         termStartIndex = log.lastIndex

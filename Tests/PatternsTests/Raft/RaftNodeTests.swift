@@ -164,6 +164,7 @@ import Testing
             leader.receive(.requestVoteReply(RequestVoteReply(term: 4, granted: true, preVote: false)), from: voter, &context)
         }
         #expect(leader.role == .leader && leader.log.lastIndex == 3)
+        leader.persisted(context.persisted!, &context)
         func ack(_ match: Int, from peer: NodeID) {
             leader.receive(.appendEntriesReply(AppendEntriesReply(term: 4, success: true, matchIndex: match, conflictIndex: 0,
                                                                   conflictTerm: nil, round: 1)), from: peer, &context)
@@ -183,8 +184,12 @@ import Testing
         leader.persisted(context.persisted!, &context)
         leader.receive(.requestVoteReply(RequestVoteReply(term: 1, granted: true, preVote: false)), from: 1, &context)
         #expect(leader.role == .leader)
+        let noop = context.persisted!
         leader.receive(.appendEntriesReply(AppendEntriesReply(term: 1, success: true, matchIndex: 1, conflictIndex: 0,
                                                               conflictTerm: nil, round: 1)), from: 1, &context)
+        // One follower holds the no-op, but the leader's own copy is not yet on its disk.
+        #expect(leader.commitIndex == 0)
+        leader.persisted(noop, &context)
         #expect(leader.commitIndex == 1)
         context = Self.context()
         leader.handle(.client(ClientRequest(client: 1, sequence: 1, operation: .read(key: 0))), &context)
