@@ -1,4 +1,4 @@
-import Raft
+@testable import Raft
 import Simulation
 import Testing
 
@@ -85,6 +85,15 @@ import Testing
             let outcome = RaftDemo.run(options, on: timeline)
             #expect(outcome.violation == nil, "seed \(seed): \(outcome.violation!)")
         }
+    }
+
+    /// The thesis's own examples (s = 4, c = 3): 0.06%, 5.2% and 18.1% split votes at latencies
+    /// of 1%, 10% and 20% of the timeout range.
+    @Test func splitVoteFormulaMatchesTheThesis() {
+        #expect(abs(RaftElectionExperiment.splitVoteRate(latency: 0.01) - 0.0006) < 0.00005)
+        #expect(abs(RaftElectionExperiment.splitVoteRate(latency: 0.1) - 0.052) < 0.0005)
+        #expect(abs(RaftElectionExperiment.splitVoteRate(latency: 0.2) - 0.181) < 0.0005)
+        #expect(abs(RaftElectionExperiment.impliedLatency(splitRate: 0.052) - 0.1) < 0.001)
     }
 
     @Test func electionExperimentMeasuresDowntime() {
