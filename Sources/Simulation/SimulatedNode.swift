@@ -7,8 +7,9 @@ public typealias NodeID = Int
 /// what to report. It never reads a clock, draws from a global generator, sleeps or does I/O.
 ///
 /// Crash and restart: a crash throws the value away. A restart builds a new one from the
-/// last `Durable` value the node handed to `context.persist(_:)`, and nothing else. A node that
-/// forgets to persist something loses it, exactly as a real server would.
+/// last `Durable` value the node handed to `context.persist(_:)` that reached its disk (with a
+/// write latency, a write still in flight is lost), and nothing else. A node that forgets to
+/// persist something loses it, exactly as a real server would.
 public protocol SimulatedNode {
     /// What nodes send each other.
     associatedtype Message
@@ -29,6 +30,14 @@ public protocol SimulatedNode {
     mutating func receive(_ message: Message, from sender: NodeID, _ context: inout NodeContext<Self>)
     mutating func fire(_ timer: Timer, _ context: inout NodeContext<Self>)
     mutating func handle(_ command: Command, _ context: inout NodeContext<Self>)
+    /// The write of `state`, made with `persist(_:notifyWhenDurable: true)`, is now on disk.
+    /// With instant storage this runs right after the handler that wrote, in the same step.
+    mutating func persisted(_ state: Durable, _ context: inout NodeContext<Self>)
+}
+
+extension SimulatedNode {
+    /// Most nodes never ask to be told.
+    public mutating func persisted(_ state: Durable, _ context: inout NodeContext<Self>) {}
 }
 
 /// Everything a node may touch while it handles one input: the time, the simulation's
@@ -40,10 +49,12 @@ public struct NodeContext<Node: SimulatedNode> {
     /// The simulation's one generator, lent for the duration of the handler.
     public var rng: SeededRNG
 
-    @usableFromInline var sends: [(to: NodeID, message: Node.Message)] = []
+    /// `waits`: the message leaves only once the node's writes so far are durable.
+    @usableFromInline var sends: [(to: NodeID, message: Node.Message, waits: Bool)] = []
     @usableFromInline var timerChanges: [(timer: Node.Timer, after: SimDuration?)] = []
     @usableFromInline var outputs: [Node.Output] = []
     @usableFromInline var persisted: Node.Durable? = nil
+    @usableFromInline var notifyWhenDurable = false
 
     init(rng: SeededRNG) {
         self.now = .zero
@@ -52,7 +63,14 @@ public struct NodeContext<Node: SimulatedNode> {
     }
 
     @inlinable public mutating func send(_ message: Node.Message, to node: NodeID) {
-        sends.append((node, message))
+        sends.append((node, message, true))
+    }
+
+    /// Sends `message` at once, even while this node's writes are still in flight (see
+    /// `StorageConditions`). Only for a message whose meaning does not depend on those writes
+    /// being durable; with instant storage it is the same as `send`.
+    @inlinable public mutating func sendAheadOfWrites(_ message: Node.Message, to node: NodeID) {
+        sends.append((node, message, false))
     }
 
     /// Fire `timer` after `delay`, replacing a pending timer of the same name.
@@ -64,11 +82,14 @@ public struct NodeContext<Node: SimulatedNode> {
         timerChanges.append((timer, nil))
     }
 
-    /// Write `state` to this node's stable storage. It is durable when the handler returns,
-    /// before any message recorded in the same handler leaves (Raft's "persist before
-    /// responding"). Only the latest value is kept.
-    @inlinable public mutating func persist(_ state: Node.Durable) {
+    /// Write `state` to this node's stable storage. Messages recorded in the same handler
+    /// leave only once it is durable (Raft's "persist before responding"): at once with
+    /// instant storage, after the write latency otherwise (`StorageConditions`). Only the
+    /// latest value of a handler is written. With `notifyWhenDurable`, the node's `persisted`
+    /// is called once that value is on disk.
+    @inlinable public mutating func persist(_ state: Node.Durable, notifyWhenDurable notify: Bool = false) {
         persisted = state
+        if notify { notifyWhenDurable = true }
     }
 
     @inlinable public mutating func output(_ value: Node.Output) {
@@ -84,5 +105,6 @@ public struct NodeContext<Node: SimulatedNode> {
         if !timerChanges.isEmpty { timerChanges.removeAll(keepingCapacity: true) }
         if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true) }
         if persisted != nil { persisted = nil }
+        notifyWhenDurable = false
     }
 }

@@ -17,6 +17,8 @@ public final class Simulator<Node: SimulatedNode, External> {
         /// A command sent to a node that was down when it arrived.
         case commandLost(NodeID, Node.Command)
         case faultApplied(Fault)
+        /// A node's write reached its disk (only with a storage write latency).
+        case persisted(NodeID)
         case external(External)
     }
 
@@ -42,6 +44,8 @@ public final class Simulator<Node: SimulatedNode, External> {
         case command(NodeID, Node.Command)
         case fault(Fault)
         case external(External)
+        /// The disk of a node finishes the write with this id.
+        case writeDone(NodeID, write: UInt64)
     }
 
     public let seed: UInt64
@@ -52,10 +56,14 @@ public final class Simulator<Node: SimulatedNode, External> {
         get { state.network }
         set { state.network = newValue }
     }
+    public var storage: StorageConditions {
+        get { state.storage }
+        set { state.storage = newValue }
+    }
     public var partition: Partition? { state.partition }
     /// Each node's live state; nil while it is crashed.
     public var nodes: [Node?] { state.nodes }
-    /// Each node's stable storage: the last value it persisted.
+    /// Each node's stable storage: the last value it persisted that is durable.
     public var disks: [Node.Durable?] { state.disks }
     /// What nodes reported during the last step, in the order they reported it.
     public var outputs: [(node: NodeID, output: Node.Output)] { state.outputs }
@@ -73,13 +81,18 @@ public final class Simulator<Node: SimulatedNode, External> {
     /// Boots `nodeCount` nodes at time zero and schedules every fault of `faults`.
     /// `makeNode` builds each node (at boot and at every restart) when a protocol needs
     /// settings that are not on its disk, such as timeouts; by default `Node.init` is used.
-    public init(seed: UInt64, nodeCount: Int, network: NetworkConditions = .reliable, faults: FaultPlan = .none,
-                makeNode: NodeFactory? = nil) {
+    /// `disks`, when given (one per node), is what each node finds on its disk at boot: a run
+    /// can start from a constructed state instead of an empty cluster.
+    public init(seed: UInt64, nodeCount: Int, network: NetworkConditions = .reliable,
+                storage: StorageConditions = .instant, faults: FaultPlan = .none,
+                disks: [Node.Durable?]? = nil, makeNode: NodeFactory? = nil) {
         precondition(nodeCount > 0, "a cluster needs at least one node")
+        precondition(disks == nil || disks!.count == nodeCount, "one disk per node")
         self.seed = seed
         cluster = Array(0..<nodeCount)
-        state = State(seed: seed, cluster: cluster, network: network,
+        state = State(seed: seed, cluster: cluster, network: network, storage: storage,
                       makeNode: makeNode ?? { Node(id: $0, cluster: $1, durable: $2) })
+        if let disks { state.disks = disks }
         for scheduled in faults.faults {
             state.queue.push(.fault(scheduled.fault), at: scheduled.at)
         }
@@ -138,6 +151,7 @@ public final class Simulator<Node: SimulatedNode, External> {
         var now: SimTime = .zero
         var stats = Statistics()
         var network: NetworkConditions
+        var storage: StorageConditions
         var partition: Partition?
         var nodes: [Node?]
         var disks: [Node.Durable?]
@@ -146,13 +160,24 @@ public final class Simulator<Node: SimulatedNode, External> {
         private let cluster: [NodeID]
         private var timerGenerations: [[Node.Timer: UInt64]]
         private var nextGeneration: UInt64 = 0
+        /// Each node's writes in flight, oldest first; always empty with instant storage.
+        private var writes: [[PendingWrite<Node>]]
+        /// How many writes are in flight on all disks: zero lets a step skip looking at them.
+        private var writesInFlight = 0
+        /// When each node's disk finishes the writes it has been given.
+        private var diskFreeAt: [SimTime]
+        private var nextWrite: UInt64 = 0
         private var context: NodeContext<Node>
         private let makeNode: NodeFactory
 
-        init(seed: UInt64, cluster: [NodeID], network: NetworkConditions, makeNode: @escaping NodeFactory) {
+        init(seed: UInt64, cluster: [NodeID], network: NetworkConditions, storage: StorageConditions,
+             makeNode: @escaping NodeFactory) {
             self.cluster = cluster
             self.network = network
+            self.storage = storage
             self.makeNode = makeNode
+            writes = Array(repeating: [], count: cluster.count)
+            diskFreeAt = Array(repeating: .zero, count: cluster.count)
             nodes = Array(repeating: nil, count: cluster.count)
             disks = Array(repeating: nil, count: cluster.count)
             timerGenerations = Array(repeating: [:], count: cluster.count)
@@ -203,6 +228,15 @@ public final class Simulator<Node: SimulatedNode, External> {
                 return .faultApplied(fault)
             case let .external(value):
                 return .external(value)
+            case let .writeDone(id, write):
+                // Gone when the node crashed with the write in flight.
+                guard nodes[id] != nil, writes[id].first?.id == write else { return nil }
+                let done = writes[id].removeFirst()
+                writesInFlight -= 1
+                disks[id] = done.durable
+                for send in done.sends { transmit(send.message, from: id, to: send.to) }
+                if done.notify { dispatch(id) { node, context in node.persisted(done.durable, &context) } }
+                return .persisted(id)
             }
         }
 
@@ -212,6 +246,10 @@ public final class Simulator<Node: SimulatedNode, External> {
                 guard nodes[id] != nil else { return }
                 nodes[id] = nil
                 timerGenerations[id].removeAll()
+                // Writes in flight are lost, and the messages waiting for them never leave.
+                writesInFlight -= writes[id].count
+                writes[id].removeAll()
+                diskFreeAt[id] = now
                 stats.crashes += 1
             case .restart(let id):
                 guard nodes[id] == nil else { return }
@@ -237,7 +275,7 @@ public final class Simulator<Node: SimulatedNode, External> {
         private mutating func dispatch(_ id: NodeID, _ body: (inout Node, inout NodeContext<Node>) -> Void) {
             context.reset(now: now, id: id)
             body(&nodes[id]!, &context)
-            if let durable = context.persisted { disks[id] = durable }
+            if context.persisted != nil { store(id) }
             for change in context.timerChanges {
                 if let delay = change.after {
                     nextGeneration += 1
@@ -247,8 +285,46 @@ public final class Simulator<Node: SimulatedNode, External> {
                     timerGenerations[id][change.timer] = nil
                 }
             }
-            for send in context.sends { transmit(send.message, from: id, to: send.to) }
+            if writesInFlight == 0 || writes[id].isEmpty {
+                for send in context.sends { transmit(send.message, from: id, to: send.to) }
+            } else {
+                // Messages wait for the last write recorded before them.
+                let last = writes[id].count - 1
+                for send in context.sends {
+                    if send.waits {
+                        writes[id][last].sends.append((send.to, send.message))
+                    } else {
+                        transmit(send.message, from: id, to: send.to)
+                    }
+                }
+            }
             for output in context.outputs { outputs.append((id, output)) }
+        }
+
+        /// Applies the handler's write: at once with instant storage (and then, if asked, tells
+        /// the node within the same handler's effects), or queued on the node's disk.
+        private mutating func store(_ id: NodeID) {
+            guard storage.isInstant && writes[id].isEmpty else {
+                var latency = storage.writeLatency
+                if storage.writeJitter > .zero {
+                    latency = latency + SimDuration.random(in: .zero, storage.writeJitter, using: &context.rng)
+                }
+                let done = max(now, diskFreeAt[id]) + latency
+                diskFreeAt[id] = done
+                nextWrite += 1
+                writesInFlight += 1
+                writes[id].append(PendingWrite(id: nextWrite, durable: context.persisted!,
+                                               notify: context.notifyWhenDurable))
+                queue.push(.writeDone(id, write: nextWrite), at: done)
+                return
+            }
+            while let durable = context.persisted {
+                disks[id] = durable
+                guard context.notifyWhenDurable else { return }
+                context.persisted = nil
+                context.notifyWhenDurable = false
+                nodes[id]!.persisted(durable, &context)
+            }
         }
 
         private mutating func transmit(_ message: Node.Message, from: NodeID, to: NodeID) {

@@ -30,14 +30,16 @@ public final class RaftCluster {
     @exclusivity(unchecked) public private(set) var checker: RaftSafetyChecker
     @exclusivity(unchecked) public private(set) var violation: InvariantViolation?
 
-    /// `configure`, when given, chooses each node's settings (the election experiment gives the
-    /// first leader a head start); otherwise every node gets `config`.
+    /// `configure`, when given, chooses each node's settings; otherwise every node gets
+    /// `config`. `disks`, when given, is the state each node boots from (see `Simulator`).
     public init(seed: UInt64, nodeCount: Int, config: RaftConfig = RaftConfig(),
-                network: NetworkConditions = .reliable, faults: FaultPlan = .none,
+                network: NetworkConditions = .reliable, storage: StorageConditions = .instant,
+                faults: FaultPlan = .none, disks: [RaftDurable?]? = nil,
                 configure: (@Sendable (NodeID) -> RaftConfig)? = nil) {
         self.config = config
         checker = RaftSafetyChecker(nodeCount: nodeCount)
-        sim = Sim(seed: seed, nodeCount: nodeCount, network: network, faults: faults) { id, cluster, durable in
+        sim = Sim(seed: seed, nodeCount: nodeCount, network: network, storage: storage, faults: faults,
+                  disks: disks) { id, cluster, durable in
             RaftNode(id: id, cluster: cluster, durable: durable, config: configure?(id) ?? config)
         }
     }
@@ -68,6 +70,9 @@ public final class RaftCluster {
     }
 
     private func check(_ occurrence: Sim.Occurrence) -> SafetyFailure? {
+        if case .faultApplied(.crash(let id)) = occurrence, sim.storage != .instant {
+            checker.crashedWithWritesInFlight(id, disk: sim.disks[id])
+        }
         if case .faultApplied(.restart(let id)) = occurrence,
            let failure = checker.restarted(id, nodes: sim.nodes, disks: sim.disks) {
             return failure

@@ -28,6 +28,9 @@ public struct RaftConfig: Equatable, Sendable {
         /// A leader answers reads from its own state at once, without confirming it still
         /// leads: a deposed leader that has not noticed serves stale reads (thesis §6.4).
         case servesReadsLocally
+        /// A candidate counts its own vote before the write that records it is durable: with
+        /// a disk write latency, a crash in between lets it vote twice in a term.
+        case countsOwnVoteEarly
     }
 
     /// How often a leader sends AppendEntries when it has nothing new to say.

@@ -30,10 +30,13 @@ public enum RaftDemo {
         public var snapshotEvery: Int
         /// Test fixture: a deliberately broken Raft.
         public var variant: RaftConfig.Variant
+        /// How long each disk write takes to become durable (zero: at once).
+        public var writeLatency: SimDuration
 
         public init(nodes: Int = 5, seed: UInt64 = 1, clients: Int = 4, operations: Int = 40, keys: Int = 3,
                     faults: FaultMode = .story, readMode: RaftConfig.ReadMode = .readIndex, preVote: Bool = true,
-                    snapshotEvery: Int = 10, variant: RaftConfig.Variant = .correct) {
+                    snapshotEvery: Int = 10, variant: RaftConfig.Variant = .correct,
+                    writeLatency: SimDuration = .zero) {
             self.nodes = nodes
             self.seed = seed
             self.clients = clients
@@ -44,6 +47,7 @@ public enum RaftDemo {
             self.preVote = preVote
             self.snapshotEvery = snapshotEvery
             self.variant = variant
+            self.writeLatency = writeLatency
         }
     }
 
@@ -73,7 +77,8 @@ public enum RaftDemo {
         printHeader(options, config: config, workload: workload, plan: plan, on: timeline)
 
         let cluster = RaftCluster(seed: options.seed, nodeCount: options.nodes, config: config,
-                                  network: baseline, faults: plan)
+                                  network: baseline, storage: StorageConditions(writeLatency: options.writeLatency),
+                                  faults: plan)
         let clients = RaftClients(workload: workload, nodeCount: options.nodes, rng: cluster.sim.stream(1))
         let narrator = RaftNarrator(timeline: timeline)
         let story = options.faults == .story ? RaftStory(nodeCount: options.nodes) : nil

@@ -27,21 +27,36 @@ extension RaftNode {
     }
 
     /// Figure 2, "Candidates": increment the term, vote for self, ask everyone.
+    ///
+    /// The requests go out while the new term and vote are still being written, and the
+    /// candidate's own vote counts only once that write is durable (`ownVoteIsDurable`): the
+    /// overlap Ongaro's thesis allows when it totals the time of an election (chapter 9). A
+    /// request for votes promises nothing on the sender's behalf, but a vote does. A candidate that counted its vote before writing it could win,
+    /// crash, forget the vote, and vote for someone else in the same term. It may still win on
+    /// others' votes alone before its write is done; that is safe because everything it then
+    /// sends as leader waits for the write (the simulator's messages never overtake a node's
+    /// writes), so a leader whose term was lost in a crash has said nothing.
     mutating func startElection(_ context: inout Context) {
         currentTerm += 1
         votedFor = id
         role = .candidate
         leaderHint = nil
         clearVotes()
-        votes[id] = true
-        persist(&context)
+        termIsDurable = false
+        persist(&context, notifyWhenDurable: true)
+        if config.variant == .countsOwnVoteEarly { votes[id] = true }
         context.output(.electionStarted(term: currentTerm))
         resetElectionTimer(&context)
-        if majority == 1 {
-            becomeLeader(&context)
-            return
-        }
-        requestVotes(retry: false, &context)
+        if !peers.isEmpty { requestVotes(retry: false, &context) }
+    }
+
+    /// A candidate's write of its term is on disk: its vote for itself now counts (every
+    /// write a candidate makes in its term carries that vote).
+    mutating func ownVoteIsDurable(_ context: inout Context) {
+        termIsDurable = true
+        guard !votes[id] else { return }
+        votes[id] = true
+        if voteCount >= majority { becomeLeader(&context) }
     }
 
     /// Sends this round's (pre-)vote request to every peer, or on a retry to those that have
@@ -54,7 +69,8 @@ extension RaftNode {
             for peer in peers { answered[peer] = false }
             context.setTimer(.heartbeat, after: config.heartbeat)
         }
-        for peer in peers where !answered[peer] { context.send(.requestVote(request), to: peer) }
+        // Sent ahead of the candidate's own write: see `startElection`.
+        for peer in peers where !answered[peer] { context.sendAheadOfWrites(.requestVote(request), to: peer) }
     }
 
     mutating func handleRequestVote(_ m: RequestVote, from sender: NodeID, _ context: inout Context) {
@@ -72,8 +88,13 @@ extension RaftNode {
         }
         var granted = false
         if m.term == currentTerm, votedFor == nil || votedFor == m.candidate, upToDate {
-            votedFor = m.candidate
-            persist(&context)
+            // A retried request finds the vote already given: writing it again would only queue
+            // another write (and delay the reply) on a slow disk. The reply still waits for the
+            // first write if that is in flight.
+            if votedFor == nil {
+                votedFor = m.candidate
+                persist(&context)
+            }
             granted = true
             resetElectionTimer(&context)
         }
@@ -115,6 +136,7 @@ extension RaftNode {
         }
         pendingReads.removeAll()
         awaitingReply.removeAll()
+        durableLastIndex = 0
         context.output(.becameLeader(term: currentTerm))
         appendToLog(.noop, &context)
         termStartIndex = log.lastIndex

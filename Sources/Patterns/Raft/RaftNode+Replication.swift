@@ -21,7 +21,7 @@ extension RaftNode {
         let next = nextIndex[peer]
         if next <= log.snapshotIndex, let snapshot {
             let message = InstallSnapshot(term: currentTerm, leader: id, snapshot: snapshot, round: round)
-            context.send(.installSnapshot(message), to: peer)
+            sendAsLeader(.installSnapshot(message), to: peer, &context)
             return
         }
         let prev = next - 1
@@ -30,13 +30,35 @@ extension RaftNode {
                                     prevLogTerm: log.term(at: prev) ?? 0, entries: entries,
                                     leaderCommit: commitIndex, round: round)
         if inSync[peer] && !entries.isEmpty { nextIndex[peer] = next + entries.count }
-        context.send(.appendEntries(message), to: peer)
+        sendAsLeader(.appendEntries(message), to: peer, &context)
+    }
+
+    /// Thesis §10.2.1: a leader writes its log in parallel with sending it, and counts itself
+    /// toward a majority only for entries its disk holds (`durableLastIndex`). It does so only
+    /// once its term is durable: a leader that crashed with its term unwritten could come back
+    /// in the previous term, be elected again in this one by the same voters, and send other
+    /// entries under the same index and term. Until then its messages wait for its writes.
+    mutating func sendAsLeader(_ message: RaftMessage, to peer: NodeID, _ context: inout Context) {
+        if termIsDurable {
+            context.sendAheadOfWrites(message, to: peer)
+        } else {
+            context.send(message, to: peer)
+        }
     }
 
     mutating func appendToLog(_ payload: LogPayload, _ context: inout Context) {
         log.append(LogEntry(term: currentTerm, payload: payload))
-        persist(&context)
+        persist(&context, notifyWhenDurable: true)
         context.output(.logChanged(from: log.lastIndex))
+    }
+
+    /// A leader's write is on disk through `index`, and with it its term.
+    mutating func leaderLogIsDurable(through index: Int, _ context: inout Context) {
+        termIsDurable = true
+        guard index > durableLastIndex else { return }
+        durableLastIndex = index
+        advanceCommitIndex(&context)
+        serveReads(&context)
     }
 
     /// Figure 2, AppendEntries receiver implementation.
@@ -121,7 +143,7 @@ extension RaftNode {
         var candidate = log.lastIndex
         // The majority-th largest match index, by counting down (clusters are small).
         while candidate > commitIndex {
-            var replicas = 1
+            var replicas = durableLastIndex >= candidate ? 1 : 0
             for peer in peers where matchIndex[peer] >= candidate { replicas += 1 }
             if replicas >= majority { break }
             candidate -= 1

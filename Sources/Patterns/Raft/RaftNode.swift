@@ -5,8 +5,9 @@
 ///
 /// Simplifications:
 /// - Membership is fixed; there is no leadership transfer.
-/// - Stable storage is the simulator's disk: `persist` is atomic and is durable before any
-///   message of the same handler leaves (the kernel guarantees that order).
+/// - Stable storage is the simulator's disk: `persist` is atomic, and no message leaves before
+///   the writes recorded ahead of it are durable, except a candidate's vote requests (see
+///   `startElection`) and a leader's AppendEntries once its term is durable (see `sendAppend`).
 
 import Simulation
 
@@ -76,6 +77,11 @@ public struct RaftNode: SimulatedNode {
     var awaitingReply: Set<RequestKey> = []
     /// The index of this leader's own no-op: reads wait until it is applied.
     var termStartIndex = 0
+    /// This candidate's or leader's term and vote are on its disk.
+    var termIsDurable = false
+    /// A leader's log is on its disk through this index; it counts itself toward a majority
+    /// only that far.
+    var durableLastIndex = 0
 
     public init(id: NodeID, cluster: [NodeID], durable: RaftDurable?) {
         self.init(id: id, cluster: cluster, durable: durable, config: RaftConfig())
@@ -154,6 +160,16 @@ public struct RaftNode: SimulatedNode {
         }
     }
 
+    /// A write this node asked about is on disk (a candidate's vote, a leader's entries).
+    public mutating func persisted(_ state: RaftDurable, _ context: inout Context) {
+        guard state.currentTerm == currentTerm else { return }
+        switch role {
+        case .candidate: ownVoteIsDurable(&context)
+        case .leader: leaderLogIsDurable(through: state.log.lastIndex, &context)
+        case .follower, .preCandidate: break
+        }
+    }
+
     public mutating func handle(_ command: RaftCommand, _ context: inout Context) {
         switch command {
         case .client(let request): handleClientRequest(request, &context)
@@ -163,9 +179,10 @@ public struct RaftNode: SimulatedNode {
     // MARK: Shared helpers
 
     /// Writes the persistent state. The variant that forgets `votedFor` is a test fixture.
-    mutating func persist(_ context: inout Context) {
+    mutating func persist(_ context: inout Context, notifyWhenDurable notify: Bool = false) {
         let vote = config.variant == .forgetsVotedFor ? nil : votedFor
-        context.persist(RaftDurable(currentTerm: currentTerm, votedFor: vote, log: log, snapshot: snapshot))
+        context.persist(RaftDurable(currentTerm: currentTerm, votedFor: vote, log: log, snapshot: snapshot),
+                        notifyWhenDurable: notify)
     }
 
     mutating func resetElectionTimer(_ context: inout Context) {

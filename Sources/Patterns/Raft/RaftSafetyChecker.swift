@@ -99,6 +99,18 @@ public struct RaftSafetyChecker {
         }
     }
 
+    /// A crash with writes in flight (a disk write latency): entries the node knew committed
+    /// but had not yet written are legitimately lost (it never acknowledged them, and they are
+    /// on a majority of other disks, which `restarted` checks), so the node is held only to
+    /// what its disk had. With instant storage nothing is in flight and this is not called,
+    /// so a node that forgets to write its log is still caught at its restart.
+    public mutating func crashedWithWritesInFlight(_ id: NodeID, disk: RaftDurable?) {
+        let before = held[id]
+        held[id] = 0
+        if let log = disk?.log { extendHeld(id, log) }
+        held[id] = min(held[id], before)
+    }
+
     /// After a restart: the recovered log must still hold every committed entry the node held
     /// before it crashed (what it acknowledged had to be on disk), and every committed entry
     /// must still be on a majority of disks.

@@ -8,7 +8,8 @@ import Testing
     /// Node 0 bridges two pairs ({1,2} and {3,4}) that cannot reach each other, and keeps
     /// crashing and restarting. Each pair needs node 0's vote to win. A node 0 that forgets
     /// its vote when it restarts can give it to both sides in one term.
-    static func bridgeStorm(seed: UInt64, variant: RaftConfig.Variant) -> InvariantViolation? {
+    static func bridgeStorm(seed: UInt64, variant: RaftConfig.Variant,
+                            storage: StorageConditions = .instant) -> InvariantViolation? {
         var faults = [ScheduledFault(at: .zero + .milliseconds(50),
                                      .partition(.bridge(0, between: [1, 2], and: [3, 4], nodeCount: 5)))]
         var rng = SeededRNG(seed: seed).stream(5)
@@ -21,7 +22,8 @@ import Testing
             t += up + down
         }
         let config = RaftConfig(preVote: false, checkQuorum: false, variant: variant)
-        let cluster = RaftCluster(seed: seed, nodeCount: 5, config: config, network: .reliable, faults: FaultPlan(faults))
+        let cluster = RaftCluster(seed: seed, nodeCount: 5, config: config, network: .reliable,
+                                  storage: storage, faults: FaultPlan(faults))
         cluster.run(until: .zero + .seconds(10))
         return cluster.violation
     }
@@ -36,6 +38,57 @@ import Testing
     @Test func theCorrectVariantSurvivesTheSameStorms() {
         for seed in UInt64(1)...8 {
             #expect(Self.bridgeStorm(seed: seed, variant: .correct) == nil)
+        }
+    }
+
+    /// With disks that take 1–30 ms per write, a voter's write can finish long before the
+    /// candidate's own. Node 0 campaigns among {0, 1, 2} while {3, 4} are cut off, and crashes
+    /// the moment it wins. Then it restarts among {0, 3, 4}, and node 3 campaigns. If node 0's
+    /// vote for itself was not yet on disk when it won, it forgets it and votes for node 3 in
+    /// the same term: two leaders of one term.
+    static func wonBeforeOwnVoteWasWritten(seed: UInt64, variant: RaftConfig.Variant) -> InvariantViolation? {
+        let storage = StorageConditions(writeLatency: .milliseconds(1), writeJitter: .milliseconds(29))
+        let base = RaftConfig(preVote: true, checkQuorum: false, variant: variant)
+        let cluster = RaftCluster(seed: seed, nodeCount: 5, config: base, network: .reliable, storage: storage,
+                                  faults: FaultPlan([ScheduledFault(at: .zero, .partition(.split([0, 1, 2], [3, 4], nodeCount: 5)))]),
+                                  configure: { id in
+            var config = base
+            // Nodes 0 and 3 are the only ones quick to campaign.
+            let quick = id == 0 || id == 3
+            config.electionTimeoutMin = .milliseconds(quick ? 100 : 2_000)
+            config.electionTimeoutMax = .milliseconds(quick ? 150 : 3_000)
+            return config
+        })
+        var crashed = false
+        cluster.run(until: .zero + .seconds(1)) { _ in
+            for (node, output) in cluster.sim.outputs {
+                guard node == 0, case .becameLeader = output, !crashed else { continue }
+                crashed = true
+                cluster.sim.inject(.crash(0))
+                cluster.sim.inject(.partition(.split([0, 3, 4], [1, 2], nodeCount: 5)), after: .milliseconds(1))
+                cluster.sim.inject(.restart(0), after: .milliseconds(2))
+            }
+            return true
+        }
+        return cluster.violation
+    }
+
+    @Test func countingTheOwnVoteBeforeItIsDurableIsCaught() throws {
+        let caught = (UInt64(1)...40).lazy.compactMap { Self.wonBeforeOwnVoteWasWritten(seed: $0, variant: .countsOwnVoteEarly) }.first
+        let violation = try #require(caught)
+        #expect(violation.invariant == "election safety")
+    }
+
+    @Test func waitingForTheOwnVoteSurvivesTheSameRuns() {
+        for seed in UInt64(1)...40 {
+            #expect(Self.wonBeforeOwnVoteWasWritten(seed: seed, variant: .correct) == nil)
+        }
+    }
+
+    @Test func slowDisksSurviveTheBridgeStorms() {
+        let storage = StorageConditions(writeLatency: .milliseconds(1), writeJitter: .milliseconds(29))
+        for seed in UInt64(1)...20 {
+            #expect(Self.bridgeStorm(seed: seed, variant: .correct, storage: storage) == nil)
         }
     }
 

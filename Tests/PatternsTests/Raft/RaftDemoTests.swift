@@ -1,4 +1,4 @@
-import Raft
+@testable import Raft
 import Simulation
 import Testing
 
@@ -83,6 +83,29 @@ import Testing
         let text = lines.joined(separator: "\n")
         #expect(text.contains("elected leader of term 4"))
         #expect(text.contains("n0   leader    elected leader of term 3"))
+    }
+
+    /// The same runs with disks that take 14 ms per write (the election experiment's), so that
+    /// candidates overlap their vote requests with their own writes: still safe, still
+    /// linearizable, under crashes and everything else.
+    @Test(arguments: [RaftDemo.FaultMode.crash, .all])
+    func slowDisksStaySafe(faults: RaftDemo.FaultMode) {
+        for seed in UInt64(1)...10 {
+            let options = RaftDemo.Options(nodes: 5, seed: seed, clients: 5, operations: 60, faults: faults,
+                                           snapshotEvery: 8, writeLatency: .milliseconds(14))
+            let timeline = Timeline(format: .text, quiet: true) { _ in }
+            let outcome = RaftDemo.run(options, on: timeline)
+            #expect(outcome.violation == nil, "seed \(seed): \(outcome.violation!)")
+        }
+    }
+
+    /// The thesis's own examples (s = 4, c = 3): 0.06%, 5.2% and 18.1% split votes at latencies
+    /// of 1%, 10% and 20% of the timeout range.
+    @Test func splitVoteFormulaMatchesTheThesis() {
+        #expect(abs(RaftElectionExperiment.splitVoteRate(latency: 0.01) - 0.0006) < 0.00005)
+        #expect(abs(RaftElectionExperiment.splitVoteRate(latency: 0.1) - 0.052) < 0.0005)
+        #expect(abs(RaftElectionExperiment.splitVoteRate(latency: 0.2) - 0.181) < 0.0005)
+        #expect(abs(RaftElectionExperiment.impliedLatency(splitRate: 0.052) - 0.1) < 0.001)
     }
 
     @Test func electionExperimentMeasuresDowntime() {

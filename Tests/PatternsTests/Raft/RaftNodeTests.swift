@@ -123,6 +123,34 @@ import Testing
         #expect(follower.log.lastIndex == 3 && context.persisted == nil)
     }
 
+    /// A candidate asks for votes without waiting for its own to be written, but counts that
+    /// vote only once the disk reports it durable; a write of an older term does not count.
+    @Test func countsItsOwnVoteOnlyOnceWritten() {
+        var candidate = Self.node(term: 3, log: [1, 2])
+        var context = Self.context()
+        candidate.fire(.election, &context)
+        let firstWrite = context.persisted!
+        #expect(firstWrite.currentTerm == 4 && firstWrite.votedFor == 0)
+        #expect(context.sends.count == 4 && context.sends.allSatisfy { !$0.waits })
+        for voter in [1, 2] {
+            candidate.receive(.requestVoteReply(RequestVoteReply(term: 4, granted: true, preVote: false)), from: voter,
+                              &context)
+        }
+        #expect(candidate.role == .candidate)
+        // It times out again before the disk is done: the term-4 write no longer counts.
+        context = Self.context(at: 2_000)
+        candidate.fire(.election, &context)
+        let secondWrite = context.persisted!
+        candidate.persisted(firstWrite, &context)
+        for voter in [1, 2] {
+            candidate.receive(.requestVoteReply(RequestVoteReply(term: 5, granted: true, preVote: false)), from: voter,
+                              &context)
+        }
+        #expect(candidate.role == .candidate && candidate.currentTerm == 5)
+        candidate.persisted(secondWrite, &context)
+        #expect(candidate.role == .leader)
+    }
+
     /// The paper's Figure 8: a leader of term 4 must not commit an entry of term 2 merely
     /// because a majority stores it; it commits once an entry of its own term is on a majority.
     @Test(arguments: [RaftConfig.Variant.correct, .commitsOldTermsByCounting])
@@ -131,10 +159,12 @@ import Testing
         var context = Self.context()
         leader.fire(.election, &context)
         #expect(leader.role == .candidate && leader.currentTerm == 4)
+        leader.persisted(context.persisted!, &context)
         for voter in [1, 2] {
             leader.receive(.requestVoteReply(RequestVoteReply(term: 4, granted: true, preVote: false)), from: voter, &context)
         }
         #expect(leader.role == .leader && leader.log.lastIndex == 3)
+        leader.persisted(context.persisted!, &context)
         func ack(_ match: Int, from peer: NodeID) {
             leader.receive(.appendEntriesReply(AppendEntriesReply(term: 4, success: true, matchIndex: match, conflictIndex: 0,
                                                                   conflictTerm: nil, round: 1)), from: peer, &context)
@@ -151,10 +181,15 @@ import Testing
         var leader = Self.node(nodes: 3, config: RaftConfig(preVote: false))
         var context = Self.context()
         leader.fire(.election, &context)
+        leader.persisted(context.persisted!, &context)
         leader.receive(.requestVoteReply(RequestVoteReply(term: 1, granted: true, preVote: false)), from: 1, &context)
         #expect(leader.role == .leader)
+        let noop = context.persisted!
         leader.receive(.appendEntriesReply(AppendEntriesReply(term: 1, success: true, matchIndex: 1, conflictIndex: 0,
                                                               conflictTerm: nil, round: 1)), from: 1, &context)
+        // One follower holds the no-op, but the leader's own copy is not yet on its disk.
+        #expect(leader.commitIndex == 0)
+        leader.persisted(noop, &context)
         #expect(leader.commitIndex == 1)
         context = Self.context()
         leader.handle(.client(ClientRequest(client: 1, sequence: 1, operation: .read(key: 0))), &context)
