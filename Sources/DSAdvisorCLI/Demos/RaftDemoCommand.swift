@@ -77,8 +77,7 @@ struct RaftDemoCommand: DemoRunner {
 
     func runDemo(on timeline: Timeline) throws -> DemoOutcome {
         if experiment == .electionTimeouts {
-            RaftElectionExperiment.run(trials: trials, seed: common.seed, on: timeline)
-            return .passed
+            return RaftElectionExperiment.run(trials: trials, seed: common.seed, on: timeline)
         }
         let options = RaftDemo.Options(nodes: nodes, seed: common.seed, clients: clients, operations: ops, keys: keys,
                                        faults: faults, readMode: reads, preVote: !noPrevote,

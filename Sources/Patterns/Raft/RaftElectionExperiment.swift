@@ -66,10 +66,21 @@ public enum RaftElectionExperiment {
     static let oldTerm: Term = 1
 
     /// Downtime of each trial, in nanoseconds; nil when no leader emerged within the cutoff.
-    public static func measure(_ setting: Setting, trials: Int, seed: UInt64) -> [UInt64?] {
-        (0..<trials).map { trial in
-            downtime(setting, seed: seed &* 1_000_003 &+ setting.minimum &* 1_009 &+ setting.maximum &+ UInt64(trial) << 20)
+    /// A trial that breaks a Raft invariant stops the experiment with it, naming the range and
+    /// the trial (its own seed is derived from the experiment's).
+    public static func measure(_ setting: Setting, trials: Int, seed: UInt64) throws(InvariantViolation) -> [UInt64?] {
+        var downtimes: [UInt64?] = []
+        for trial in 0..<trials {
+            let trialSeed = seed &* 1_000_003 &+ setting.minimum &* 1_009 &+ setting.maximum &+ UInt64(trial) << 20
+            do {
+                downtimes.append(try downtime(setting, seed: trialSeed))
+            } catch {
+                var violation = error
+                violation.detail = "\(setting.minimum)–\(setting.maximum) ms, trial \(trial + 1): \(violation.detail)"
+                throw violation
+            }
         }
+        return downtimes
     }
 
     static func config(_ setting: Setting) -> RaftConfig {
@@ -94,7 +105,7 @@ public enum RaftElectionExperiment {
     }
 
     /// One trial: from the old leader's crash until the other survivors hear from a new one.
-    static func downtime(_ setting: Setting, seed: UInt64) -> UInt64? {
+    static func downtime(_ setting: Setting, seed: UInt64) throws(InvariantViolation) -> UInt64? {
         let config = config(setting)
         var rng = SeededRNG(seed: seed).stream(7)
         // Everyone is down at time zero, when the old leader's last heartbeat leaves; each
@@ -119,7 +130,7 @@ public enum RaftElectionExperiment {
             }
             return heardAt == nil
         }
-        precondition(cluster.violation == nil, "the election experiment broke Raft: \(cluster.violation!)")
+        if let violation = cluster.violation { throw violation }
         return heardAt.map { ($0 - crashedAt).nanoseconds }
     }
 }

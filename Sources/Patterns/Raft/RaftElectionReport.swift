@@ -29,8 +29,9 @@ extension RaftElectionExperiment {
         }
     }
 
-    /// Runs every range and prints the table beside the paper's observations.
-    public static func run(trials: Int, seed: UInt64, on timeline: Timeline) {
+    /// Runs every range and prints the table beside the paper's observations. The safety
+    /// checker watches every trial; a broken invariant ends the run with it.
+    public static func run(trials: Int, seed: UInt64, on timeline: Timeline) -> DemoOutcome {
         timeline.header(demo: "raft election-timeouts", seed: seed, settings: [
             ("nodes", 5), ("trials", JSONValue(trials)), ("heartbeat", "min timeout / 2"),
             ("network-ms", "0.4-0.6 one way"), ("disk-write-ms", JSONValue(storage.writeLatency.milliseconds)),
@@ -43,7 +44,13 @@ extension RaftElectionExperiment {
         var rows: [[JSONValue]] = []
         var results: [(Setting, Statistics)] = []
         for setting in settings {
-            let stats = Statistics(measure(setting, trials: trials, seed: seed))
+            let downtimes: [UInt64?]
+            do {
+                downtimes = try measure(setting, trials: trials, seed: seed)
+            } catch {
+                return DemoOutcome(violation: error)
+            }
+            let stats = Statistics(downtimes)
             results.append((setting, stats))
             rows.append([.string("\(setting.minimum)–\(setting.maximum)ms"), JSONValue(stats.trials),
                          cell(stats.mean), cell(stats.median), cell(stats.p95), cell(stats.maximum),
@@ -53,6 +60,7 @@ extension RaftElectionExperiment {
                        columns: ["timeouts", "trials", "mean", "median", "p95", "max", ">10s", "paper (§9.3)"],
                        rows: rows)
         for line in comparison(results) { timeline.note(line) }
+        return .passed
     }
 
     static func cell(_ value: Double?) -> JSONValue {
