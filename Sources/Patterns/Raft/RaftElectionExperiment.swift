@@ -65,22 +65,31 @@ public enum RaftElectionExperiment {
     static let oldLeader: NodeID = 0
     static let oldTerm: Term = 1
 
-    /// Downtime of each trial, in nanoseconds; nil when no leader emerged within the cutoff.
-    /// A trial that breaks a Raft invariant stops the experiment with it, naming the range and
-    /// the trial (its own seed is derived from the experiment's).
-    public static func measure(_ setting: Setting, trials: Int, seed: UInt64) throws(InvariantViolation) -> [UInt64?] {
-        var downtimes: [UInt64?] = []
-        for trial in 0..<trials {
-            let trialSeed = seed &* 1_000_003 &+ setting.minimum &* 1_009 &+ setting.maximum &+ UInt64(trial) << 20
+    /// What one trial measured.
+    public struct Trial: Sendable {
+        /// From the crash until the others heard a new leader, in nanoseconds; nil past the cutoff.
+        public var downtime: UInt64?
+        /// Election terms started (one when the first election wins).
+        public var terms: Int
+        /// Servers that became leader (more than one: a new leader was deposed before all heard it).
+        public var leaders: Int
+    }
+
+    /// Every trial of one range. A trial that breaks a Raft invariant stops the experiment with
+    /// it, naming the range and the trial (its own seed is derived from the experiment's).
+    public static func measure(_ setting: Setting, trials: Int, seed: UInt64) throws(InvariantViolation) -> [Trial] {
+        var results: [Trial] = []
+        for number in 0..<trials {
+            let trialSeed = seed &* 1_000_003 &+ setting.minimum &* 1_009 &+ setting.maximum &+ UInt64(number) << 20
             do {
-                downtimes.append(try downtime(setting, seed: trialSeed))
+                results.append(try trial(setting, seed: trialSeed))
             } catch {
                 var violation = error
-                violation.detail = "\(setting.minimum)–\(setting.maximum) ms, trial \(trial + 1): \(violation.detail)"
+                violation.detail = "\(setting.minimum)–\(setting.maximum) ms, trial \(number + 1): \(violation.detail)"
                 throw violation
             }
         }
-        return downtimes
+        return results
     }
 
     static func config(_ setting: Setting) -> RaftConfig {
@@ -105,7 +114,7 @@ public enum RaftElectionExperiment {
     }
 
     /// One trial: from the old leader's crash until the other survivors hear from a new one.
-    static func downtime(_ setting: Setting, seed: UInt64) throws(InvariantViolation) -> UInt64? {
+    static func trial(_ setting: Setting, seed: UInt64) throws(InvariantViolation) -> Trial {
         let config = config(setting)
         var rng = SeededRNG(seed: seed).stream(7)
         // Everyone is down at time zero, when the old leader's last heartbeat leaves; each
@@ -121,7 +130,16 @@ public enum RaftElectionExperiment {
         // Per term above the old one: the survivors that got an AppendEntries of that term.
         var reached: [Term: Set<NodeID>] = [:]
         var heardAt: SimTime?
+        var highestTerm = oldTerm
+        var leaders = 0
         cluster.run(until: crashedAt + cutoff) { occurrence in
+            for (_, output) in cluster.sim.outputs {
+                switch output {
+                case .electionStarted(let term): highestTerm = max(highestTerm, term)
+                case .becameLeader: leaders += 1
+                default: break
+                }
+            }
             // Only a leader sends AppendEntries, and only to the others (the old leader's copy is
             // dropped, not delivered): three receivers make the trial's end.
             if case .delivered(_, let to, .appendEntries(let m)) = occurrence, m.term > oldTerm {
@@ -131,7 +149,8 @@ public enum RaftElectionExperiment {
             return heardAt == nil
         }
         if let violation = cluster.violation { throw violation }
-        return heardAt.map { ($0 - crashedAt).nanoseconds }
+        return Trial(downtime: heardAt.map { ($0 - crashedAt).nanoseconds }, terms: Int(highestTerm - oldTerm),
+                     leaders: leaders)
     }
 }
 
