@@ -31,6 +31,10 @@ public struct RaftConfig: Equatable, Sendable {
         /// A candidate counts its own vote before the write that records it is durable: with
         /// a disk write latency, a crash in between lets it vote twice in a term.
         case countsOwnVoteEarly
+        /// A leader that writes its log in parallel with replication counts itself toward a
+        /// majority before its own write is durable: an entry can be called committed while a
+        /// minority of disks hold it.
+        case countsOwnEntriesEarly
     }
 
     /// How often a leader sends AppendEntries when it has nothing new to say.

@@ -30,13 +30,15 @@ public enum RaftDemo {
         public var snapshotEvery: Int
         /// Test fixture: a deliberately broken Raft.
         public var variant: RaftConfig.Variant
-        /// How long each disk write takes to become durable (zero: at once).
+        /// How long each disk write takes to become durable (zero: at once), and up to how much
+        /// longer a write may take, drawn from the seed.
         public var writeLatency: SimDuration
+        public var writeJitter: SimDuration
 
         public init(nodes: Int = 5, seed: UInt64 = 1, clients: Int = 4, operations: Int = 40, keys: Int = 3,
                     faults: FaultMode = .story, readMode: RaftConfig.ReadMode = .readIndex, preVote: Bool = true,
                     snapshotEvery: Int = 10, variant: RaftConfig.Variant = .correct,
-                    writeLatency: SimDuration = .zero) {
+                    writeLatency: SimDuration = .zero, writeJitter: SimDuration = .zero) {
             self.nodes = nodes
             self.seed = seed
             self.clients = clients
@@ -48,6 +50,7 @@ public enum RaftDemo {
             self.snapshotEvery = snapshotEvery
             self.variant = variant
             self.writeLatency = writeLatency
+            self.writeJitter = writeJitter
         }
     }
 
@@ -77,7 +80,7 @@ public enum RaftDemo {
         printHeader(options, config: config, workload: workload, plan: plan, on: timeline)
 
         let cluster = RaftCluster(seed: options.seed, nodeCount: options.nodes, config: config,
-                                  network: baseline, storage: StorageConditions(writeLatency: options.writeLatency),
+                                  network: baseline, storage: StorageConditions(writeLatency: options.writeLatency, writeJitter: options.writeJitter),
                                   faults: plan)
         let clients = RaftClients(workload: workload, nodeCount: options.nodes, rng: cluster.sim.stream(1))
         let narrator = RaftNarrator(timeline: timeline)

@@ -143,7 +143,8 @@ extension RaftNode {
         var candidate = log.lastIndex
         // The majority-th largest match index, by counting down (clusters are small).
         while candidate > commitIndex {
-            var replicas = durableLastIndex >= candidate ? 1 : 0
+            let counted = durableLastIndex >= candidate || config.variant == .countsOwnEntriesEarly
+            var replicas = counted ? 1 : 0
             for peer in peers where matchIndex[peer] >= candidate { replicas += 1 }
             if replicas >= majority { break }
             candidate -= 1
