@@ -68,6 +68,16 @@ import Testing
         #expect(list.out.contains("raft"))
     }
 
+    @Test func raftWithSlowDisksSaysSoAndChecksItsRange() throws {
+        let (slow, _) = try CLI.launch(["demo", "raft", "--disk-write-ms", "14", "--quiet"])
+        #expect(slow.code == 0, "\(slow.err)")
+        #expect(slow.out.contains("disk-write-ms=14"))
+        #expect(slow.out.contains("all held"))
+        let (instant, _) = try CLI.launch(["demo", "raft", "--quiet"])
+        #expect(instant.code == 0 && !instant.out.contains("disk-write-ms"))
+        #expect(CLI.run(["demo", "raft", "--disk-write-ms", "101"]).code == 64)
+    }
+
     @Test func validateReportsEveryProblem() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dsadvisor-validate-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

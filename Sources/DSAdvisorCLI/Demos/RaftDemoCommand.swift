@@ -22,6 +22,7 @@ struct RaftDemoCommand: DemoRunner {
               dsadvisor demo raft --nodes 7 --faults all --seed 42 --history /tmp/h.jsonl
               dsadvisor demo raft --experiment election-timeouts
               dsadvisor check raft --seeds 1..1000 --ops 200 --faults all
+              dsadvisor check raft --seeds 1..1000 --faults all --disk-write-ms 14
             """
     )
 
@@ -55,6 +56,11 @@ struct RaftDemoCommand: DemoRunner {
     @Option(help: "Snapshot after this many applied entries (0: never; 4...100000).")
     var snapshotEvery = 10
 
+    @Option(help: ArgumentHelp(
+        "Milliseconds each disk write takes to become durable (0...100; 0: at once). Candidates then ask for votes while their own is being written, and leaders write in parallel with replication.",
+        valueName: "ms"))
+    var diskWriteMs = 0
+
     @Option(help: "Write the client history (Jepsen convention, one JSON object per line) to this file.")
     var history: String?
 
@@ -73,6 +79,7 @@ struct RaftDemoCommand: DemoRunner {
             throw ValidationError("--snapshot-every must be 0 or within 4...100000")
         }
         guard (1...10_000).contains(trials) else { throw ValidationError("--trials must be within 1...10000") }
+        guard (0...100).contains(diskWriteMs) else { throw ValidationError("--disk-write-ms must be within 0...100") }
     }
 
     func runDemo(on timeline: Timeline) throws -> DemoOutcome {
@@ -81,7 +88,7 @@ struct RaftDemoCommand: DemoRunner {
         }
         let options = RaftDemo.Options(nodes: nodes, seed: common.seed, clients: clients, operations: ops, keys: keys,
                                        faults: faults, readMode: reads, preVote: !noPrevote,
-                                       snapshotEvery: snapshotEvery)
+                                       snapshotEvery: snapshotEvery, writeLatency: .milliseconds(UInt64(diskWriteMs)))
         let result = RaftDemo.execute(options, on: timeline)
         if let history {
             var text = ""

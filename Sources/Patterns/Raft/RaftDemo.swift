@@ -169,7 +169,8 @@ public enum RaftDemo {
             ("election-timeout-ms", .string("\(config.electionTimeoutMin.milliseconds)-\(config.electionTimeoutMax.milliseconds)")),
             ("snapshot-every", JSONValue(config.snapshotThreshold)),
             ("network-ms", .string("\(baseline.delayMin.milliseconds)-\(baseline.delayMax.milliseconds)")),
-        ] + (options.variant == .correct ? [] : [("variant", .string(options.variant.rawValue))]))
+        ] + (options.writeLatency == .zero ? [] : [("disk-write-ms", JSONValue(options.writeLatency.milliseconds))])
+          + (options.variant == .correct ? [] : [("variant", .string(options.variant.rawValue))]))
         switch options.faults {
         case .story:
             timeline.note(RaftStory.synopsis)
