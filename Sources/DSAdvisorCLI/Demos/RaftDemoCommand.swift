@@ -88,7 +88,7 @@ struct RaftDemoCommand: DemoRunner {
         }
         let options = RaftDemo.Options(nodes: nodes, seed: common.seed, clients: clients, operations: ops, keys: keys,
                                        faults: faults, readMode: reads, preVote: !noPrevote,
-                                       snapshotEvery: snapshotEvery, writeLatency: .milliseconds(UInt64(diskWriteMs)))
+                                       snapshotEvery: snapshotEvery, storage: StorageConditions(writeLatency: .milliseconds(UInt64(diskWriteMs))))
         let result = RaftDemo.execute(options, on: timeline)
         if let history {
             var text = ""

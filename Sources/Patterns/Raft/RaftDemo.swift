@@ -30,15 +30,13 @@ public enum RaftDemo {
         public var snapshotEvery: Int
         /// Test fixture: a deliberately broken Raft.
         public var variant: RaftConfig.Variant
-        /// How long each disk write takes to become durable (zero: at once), and up to how much
-        /// longer a write may take, drawn from the seed.
-        public var writeLatency: SimDuration
-        public var writeJitter: SimDuration
+        /// How long each disk write takes to become durable (instant by default).
+        public var storage: StorageConditions
 
         public init(nodes: Int = 5, seed: UInt64 = 1, clients: Int = 4, operations: Int = 40, keys: Int = 3,
                     faults: FaultMode = .story, readMode: RaftConfig.ReadMode = .readIndex, preVote: Bool = true,
                     snapshotEvery: Int = 10, variant: RaftConfig.Variant = .correct,
-                    writeLatency: SimDuration = .zero, writeJitter: SimDuration = .zero) {
+                    storage: StorageConditions = .instant) {
             self.nodes = nodes
             self.seed = seed
             self.clients = clients
@@ -49,8 +47,7 @@ public enum RaftDemo {
             self.preVote = preVote
             self.snapshotEvery = snapshotEvery
             self.variant = variant
-            self.writeLatency = writeLatency
-            self.writeJitter = writeJitter
+            self.storage = storage
         }
     }
 
@@ -80,8 +77,7 @@ public enum RaftDemo {
         printHeader(options, config: config, workload: workload, plan: plan, on: timeline)
 
         let cluster = RaftCluster(seed: options.seed, nodeCount: options.nodes, config: config,
-                                  network: baseline, storage: StorageConditions(writeLatency: options.writeLatency, writeJitter: options.writeJitter),
-                                  faults: plan)
+                                  network: baseline, storage: options.storage, faults: plan)
         let clients = RaftClients(workload: workload, nodeCount: options.nodes, rng: cluster.sim.stream(1))
         let narrator = RaftNarrator(timeline: timeline)
         let story = options.faults == .story ? RaftStory(nodeCount: options.nodes) : nil
@@ -169,7 +165,7 @@ public enum RaftDemo {
             ("election-timeout-ms", .string("\(config.electionTimeoutMin.milliseconds)-\(config.electionTimeoutMax.milliseconds)")),
             ("snapshot-every", JSONValue(config.snapshotThreshold)),
             ("network-ms", .string("\(baseline.delayMin.milliseconds)-\(baseline.delayMax.milliseconds)")),
-        ] + (options.writeLatency == .zero ? [] : [("disk-write-ms", JSONValue(options.writeLatency.milliseconds))])
+        ] + (options.storage == .instant ? [] : [("disk-write-ms", JSONValue(options.storage.writeLatency.milliseconds))])
           + (options.variant == .correct ? [] : [("variant", .string(options.variant.rawValue))]))
         switch options.faults {
         case .story:

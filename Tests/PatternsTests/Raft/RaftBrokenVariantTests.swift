@@ -91,7 +91,7 @@ import Testing
     /// disks (a leader crash at that moment would lose it).
     static func leaderWritesInParallel(seed: UInt64, variant: RaftConfig.Variant) -> InvariantViolation? {
         let options = RaftDemo.Options(nodes: 3, seed: seed, clients: 3, operations: 40, faults: .crash,
-                                       variant: variant, writeLatency: .milliseconds(1), writeJitter: .milliseconds(29))
+                                       variant: variant, storage: StorageConditions(writeLatency: .milliseconds(1), writeJitter: .milliseconds(29)))
         return RaftDemo.run(options, on: Timeline(format: .text, quiet: true) { _ in }).violation
     }
 

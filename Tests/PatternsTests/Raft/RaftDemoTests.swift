@@ -92,7 +92,7 @@ import Testing
     func slowDisksStaySafe(faults: RaftDemo.FaultMode) {
         for seed in UInt64(1)...10 {
             let options = RaftDemo.Options(nodes: 5, seed: seed, clients: 5, operations: 60, faults: faults,
-                                           snapshotEvery: 8, writeLatency: .milliseconds(14))
+                                           snapshotEvery: 8, storage: StorageConditions(writeLatency: .milliseconds(14)))
             let timeline = Timeline(format: .text, quiet: true) { _ in }
             let outcome = RaftDemo.run(options, on: timeline)
             #expect(outcome.violation == nil, "seed \(seed): \(outcome.violation!)")
