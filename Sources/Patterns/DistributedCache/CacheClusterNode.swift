@@ -6,8 +6,9 @@ import Simulation
 ///
 /// Simplifications:
 /// - One node type with three roles, because the kernel runs one node type per simulation.
-/// - Configuration arrives as the first command and is persisted with a boot epoch, standing
-///   in for a config file; a cache server comes back empty after a crash (memory only).
+/// - Configuration is on each node's disk at boot (the simulator's `disks:`), standing in for a
+///   config file, with a boot epoch counted up at every start; a cache server comes back empty
+///   after a crash (memory only).
 public struct CacheClusterNode: SimulatedNode {
     public enum Message: Sendable {
         case get(op: Int, key: Int)
@@ -28,7 +29,6 @@ public struct CacheClusterNode: SimulatedNode {
     }
 
     public enum Command: Sendable {
-        case configure(Config)
         case read(op: Int, key: Int, pauseBeforeFill: SimDuration)
         case write(op: Int, key: Int)
     }
@@ -54,7 +54,13 @@ public struct CacheClusterNode: SimulatedNode {
 
     public struct Durable: Sendable {
         var config: Config
+        /// Boots so far: the first boot makes it 1.
         var epoch: UInt64
+
+        public init(config: Config, epoch: UInt64 = 0) {
+            self.config = config
+            self.epoch = epoch
+        }
     }
 
     public let id: NodeID
@@ -89,10 +95,6 @@ public struct CacheClusterNode: SimulatedNode {
 
     public mutating func handle(_ command: Command, _ context: inout NodeContext<CacheClusterNode>) {
         switch command {
-        case .configure(let config):
-            let saved = Durable(config: config, epoch: 0)
-            apply(saved)
-            context.persist(saved)
         case let .read(op, key, pause):
             app?.read(op: op, key: key, pauseBeforeFill: pause, &context)
         case let .write(op, key):

@@ -48,8 +48,8 @@ struct CacheRun {
     func run(_ schedule: [Step], until end: SimTime,
              narrate: ((SimTime, NodeID, CacheClusterNode.Output) -> Void)? = nil) -> (Metrics, InvariantViolation?) {
         let sim = Simulator<CacheClusterNode, Never>(seed: settings.seed, nodeCount: 1 + settings.cacheNodes + settings.apps,
-                                                     network: CacheRun.network, faults: settings.faults)
-        configure(sim)
+                                                     network: CacheRun.network, faults: settings.faults,
+                                                     disks: configuration())
         var checker = FreshnessChecker(keys: settings.keys, ttl: settings.ttl, strict: settings.mode != .plain)
         var metrics = Metrics()
         var violation: InvariantViolation?
@@ -76,17 +76,19 @@ struct CacheRun {
         return (metrics, violation)
     }
 
-    private func configure(_ sim: Simulator<CacheClusterNode, Never>) {
-        sim.submit(.configure(.store(keys: settings.keys, workers: settings.storeWorkers, service: settings.storeService)), to: 0)
-        for c in 0..<settings.cacheNodes {
-            // The sabotaged variant hands out leases but never checks them: plain sets, strict checker.
-            let leases = settings.mode == .leases && !settings.sabotageLeases
-            sim.submit(.configure(.cache(capacity: settings.capacity, ttl: settings.ttl, leases: leases,
-                                         leaseTimeout: .milliseconds(50))), to: 1 + c)
-        }
-        let app = AppServer.Settings(mode: settings.mode, cacheNodes: settings.cacheNodes,
-                                     opTimeout: .milliseconds(20), waitRetry: .milliseconds(2))
-        for a in 0..<settings.apps { sim.submit(.configure(.app(app)), to: appNode(a)) }
+    /// What each node finds on its disk at boot: the store, the cache servers, the app servers.
+    private func configuration() -> [CacheClusterNode.Durable?] {
+        let store = CacheClusterNode.Config.store(keys: settings.keys, workers: settings.storeWorkers,
+                                                  service: settings.storeService)
+        // The sabotaged variant hands out leases but never checks them: plain sets, strict checker.
+        let leases = settings.mode == .leases && !settings.sabotageLeases
+        let cache = CacheClusterNode.Config.cache(capacity: settings.capacity, ttl: settings.ttl, leases: leases,
+                                                  leaseTimeout: .milliseconds(50))
+        let app = CacheClusterNode.Config.app(AppServer.Settings(mode: settings.mode, cacheNodes: settings.cacheNodes,
+                                                                 opTimeout: .milliseconds(20), waitRetry: .milliseconds(2)))
+        let configs = [store] + Array(repeating: cache, count: settings.cacheNodes)
+            + Array(repeating: app, count: settings.apps)
+        return configs.map { CacheClusterNode.Durable(config: $0) }
     }
 
     private func record(_ output: CacheClusterNode.Output, now: SimTime, _ metrics: inout Metrics,

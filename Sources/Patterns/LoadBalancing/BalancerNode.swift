@@ -9,8 +9,8 @@ import Simulation
 /// Simplifications:
 /// - No retries at the balancer: a timed-out request fails (a 504), its work still done later
 ///   by the backend, as in a real proxy without cancellation.
-/// - Configuration arrives as the first command and is persisted, standing in for a config file
-///   (the kernel builds nodes from `(id, cluster, durable)` only).
+/// - Configuration is what each node finds on its disk at boot (the simulator's `disks:`),
+///   standing in for a config file; nothing else is ever written.
 public struct BalancerNode: SimulatedNode {
     public enum Message: Sendable {
         case request(id: Int, work: UInt64)
@@ -23,7 +23,6 @@ public struct BalancerNode: SimulatedNode {
     }
 
     public enum Command: Sendable {
-        case configure(Config)
         /// A client request arriving at the balancer.
         case arrive(id: Int, key: UInt64, work: UInt64)
     }
@@ -87,9 +86,6 @@ public struct BalancerNode: SimulatedNode {
 
     public mutating func handle(_ command: Command, _ context: inout NodeContext<BalancerNode>) {
         switch command {
-        case .configure(let config):
-            apply(config)
-            context.persist(config)
         case let .arrive(requestID, key, work):
             guard var balancer else { return }
             let backend = balancer.route(key: key, at: context.now, rng: &context.rng)

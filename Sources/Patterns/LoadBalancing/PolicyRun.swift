@@ -91,19 +91,19 @@ struct PolicyRun {
         return result
     }
 
+    /// Node 0 balances, nodes 1...k serve; each boots with its configuration on disk.
     private func makeSimulator() -> Simulator<BalancerNode, Never> {
         let backends = options.backends
-        let sim = Simulator<BalancerNode, Never>(
+        let balancer = BalancerNode.Config.balancer(policy: policy, backends: backends,
+                                                    timeout: .milliseconds(options.timeoutMs),
+                                                    leakOnTimeout: options.leakOnTimeout)
+        let servers = (0..<backends).map { b in
+            BalancerNode.Config.backend(nanosPerWork: LoadBalancingDemo.speed(of: b, of: backends))
+        }
+        return Simulator<BalancerNode, Never>(
             seed: options.seed, nodeCount: backends + 1,
             network: NetworkConditions(delayMin: .microseconds(100), delayMax: .microseconds(500)),
-            faults: faults)
-        sim.submit(.configure(.balancer(policy: policy, backends: backends,
-                                        timeout: .milliseconds(options.timeoutMs),
-                                        leakOnTimeout: options.leakOnTimeout)), to: 0)
-        for b in 0..<backends {
-            sim.submit(.configure(.backend(nanosPerWork: LoadBalancingDemo.speed(of: b, of: backends))), to: b + 1)
-        }
-        return sim
+            faults: faults, disks: [balancer] + servers)
     }
 
     private func accountingBroken(_ sim: Simulator<BalancerNode, Never>) -> String? {

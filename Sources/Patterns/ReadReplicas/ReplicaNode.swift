@@ -1,8 +1,8 @@
 import Simulation
 
 /// The simulated deployment of the read-replica demo: node 0 is the primary, then the replicas,
-/// then the client sessions; one node type with three roles, configured by a first command
-/// that is persisted (a config file).
+/// then the client sessions; one node type with three roles. Each node's configuration is on
+/// its disk at boot (the simulator's `disks:`), standing in for a config file.
 ///
 /// Simplifications: see `PrimaryServer`, `ReplicaServer` and `SessionClient`.
 public struct ReplicaNode: SimulatedNode {
@@ -25,7 +25,6 @@ public struct ReplicaNode: SimulatedNode {
     }
 
     public enum Command: Sendable {
-        case configure(Config)
         case read(op: Int, key: Int)
         case write(op: Int, key: Int)
     }
@@ -45,11 +44,17 @@ public struct ReplicaNode: SimulatedNode {
         case client(SessionClient.Settings)
     }
 
-    /// The configuration, and for a replica what it has applied (its data files).
+    /// The configuration, and for a replica what it has applied (its data files) and whether
+    /// it has run before (a replica that restarts tells the primary where to resume).
     public struct Durable: Sendable {
         var config: Config
         var applied = 0
         var versions: [Int] = []
+        var hasRun = false
+
+        public init(config: Config) {
+            self.config = config
+        }
     }
 
     static let shipInterval = SimDuration.milliseconds(5)
@@ -65,15 +70,31 @@ public struct ReplicaNode: SimulatedNode {
     public init(id: NodeID, cluster: [NodeID], durable: Durable?) {
         self.id = id
         if let durable {
-            restarted = true
+            restarted = durable.hasRun
             apply(durable.config)
             replica?.restore(applied: durable.applied, versions: durable.versions)
         }
     }
 
     public mutating func start(_ context: inout NodeContext<ReplicaNode>) {
-        if restarted, let replica { context.send(.hello(applied: replica.applied), to: 0) }
+        if let replica {
+            if restarted {
+                context.send(.hello(applied: replica.applied), to: 0)
+            } else {
+                persistReplica(&context)  // so that a restart can be told from the first boot
+            }
+        }
         if primary != nil { context.setTimer(.ship, after: ReplicaNode.shipInterval) }
+    }
+
+    /// A replica's data files: its configuration, what it has applied, and that it has run.
+    private func persistReplica(_ context: inout NodeContext<ReplicaNode>) {
+        guard let config, let replica else { return }
+        var durable = Durable(config: config)
+        durable.applied = replica.applied
+        durable.versions = replica.versions
+        durable.hasRun = true
+        context.persist(durable)
     }
 
     mutating func apply(_ config: Config) {
@@ -87,10 +108,6 @@ public struct ReplicaNode: SimulatedNode {
 
     public mutating func handle(_ command: Command, _ context: inout NodeContext<ReplicaNode>) {
         switch command {
-        case .configure(let config):
-            apply(config)
-            context.persist(Durable(config: config))
-            start(&context)
         case let .read(op, key): client?.read(op: op, key: key, &context)
         case let .write(op, key): client?.write(op: op, key: key, &context)
         }
@@ -147,7 +164,7 @@ public struct ReplicaNode: SimulatedNode {
             guard replica != nil else { return }
             if replica!.applyNext() { context.setTimer(.apply, after: replica!.applyCost) }
             // Replayed entries are durable (the replica's data files), the inbox is not.
-            if let config { context.persist(Durable(config: config, applied: replica!.applied, versions: replica!.versions)) }
+            persistReplica(&context)
             releaseHeld(&context)
         case .heldDeadline:
             releaseHeld(&context)

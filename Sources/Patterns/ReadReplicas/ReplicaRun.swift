@@ -55,8 +55,7 @@ struct ReplicaRun {
     func run() -> (Metrics, InvariantViolation?) {
         let sim = Simulator<ReplicaNode, Tick>(seed: settings.seed, nodeCount: 1 + settings.replicas + settings.sessions,
                                                network: NetworkConditions(delayMin: .microseconds(200), delayMax: .milliseconds(1)),
-                                               faults: settings.faults)
-        configure(sim)
+                                               faults: settings.faults, disks: configuration())
         let root = SeededRNG(seed: settings.seed)
         var streams = (0..<settings.sessions).map { root.stream(100 + UInt64($0)) }
         var lastWritten = [Int](repeating: 0, count: settings.sessions)
@@ -123,16 +122,18 @@ struct ReplicaRun {
         metrics.servedLagTime.sort()
     }
 
-    private func configure(_ sim: Simulator<ReplicaNode, Tick>) {
-        sim.submit(.configure(.primary(keys: settings.keys, replicas: replicaNodes)), to: 0)
-        for (index, node) in replicaNodes.enumerated() {
-            sim.submit(.configure(.replica(keys: settings.keys, applyCost: ReplicaRun.applyCost(replica: index),
-                                           maxWait: settings.maxWait)), to: node)
+    /// What each node finds on its disk at boot: the primary, the replicas, the client sessions.
+    private func configuration() -> [ReplicaNode.Durable?] {
+        var configs: [ReplicaNode.Config] = [.primary(keys: settings.keys, replicas: replicaNodes)]
+        for index in replicaNodes.indices {
+            configs.append(.replica(keys: settings.keys, applyCost: ReplicaRun.applyCost(replica: index),
+                                    maxWait: settings.maxWait))
         }
         var client = SessionClient.Settings(routing: settings.routing, primary: 0, replicas: replicaNodes,
                                             readTimeout: .milliseconds(50))
         client.forgetTokens = settings.forgetTokens
-        for s in 0..<settings.sessions { sim.submit(.configure(.client(client)), to: sessionNode(s)) }
+        configs += Array(repeating: .client(client), count: settings.sessions)
+        return configs.map { ReplicaNode.Durable(config: $0) }
     }
 
     /// The primary's LSN, and how long ago the oldest write a replica at `applied` lacks was

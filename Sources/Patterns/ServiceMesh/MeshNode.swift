@@ -9,7 +9,8 @@ import Simulation
 /// - A request's processing occupies a worker; waiting for the upstream does not (async I/O).
 /// - A failing instance still spends its processing time before answering 503 (it tried its
 ///   database); a slow instance answers late without holding a worker (a gray failure).
-/// - Configuration and behaviour changes arrive as commands from the harness.
+/// - Configuration is on each node's disk at boot (the simulator's `disks:`), standing in for a
+///   config file; behaviour changes arrive as commands from the harness.
 public struct MeshNode: SimulatedNode {
     public enum Message: Sendable {
         case request(id: Int, root: Int)
@@ -43,7 +44,6 @@ public struct MeshNode: SimulatedNode {
     }
 
     public enum Command: Sendable {
-        case configure(Config)
         case clientRequest(root: Int)
         case behave(Behavior)
     }
@@ -77,20 +77,20 @@ public struct MeshNode: SimulatedNode {
     var nextInbound = 0
     var rootStart: [Int: SimTime] = [:]
 
-    public init(id: NodeID, cluster: [NodeID], durable: Never?) {
+    public init(id: NodeID, cluster: [NodeID], durable config: Config?) {
         self.id = id
+        guard let config else { return }
+        self.config = config
+        busy = Array(repeating: nil, count: config.workers)
+        if !config.upstream.isEmpty {
+            sidecar = Sidecar(upstream: config.upstream, policy: config.policy, perTryTimeout: config.perTryTimeout)
+        }
     }
 
     public mutating func start(_ context: inout NodeContext<MeshNode>) {}
 
     public mutating func handle(_ command: Command, _ context: inout NodeContext<MeshNode>) {
         switch command {
-        case .configure(let config):
-            self.config = config
-            busy = Array(repeating: nil, count: config.workers)
-            if !config.upstream.isEmpty {
-                sidecar = Sidecar(upstream: config.upstream, policy: config.policy, perTryTimeout: config.perTryTimeout)
-            }
         case .clientRequest(let root):
             rootStart[root] = context.now
             if let done = sidecar?.call(root: root, parent: root, &context) { finished(done, &context) }

@@ -39,8 +39,8 @@ struct MeshRun {
 
     func run() -> (Metrics, InvariantViolation?) {
         let sim = Simulator<MeshNode, Never>(seed: options.seed, nodeCount: 1 + 3 * replicas,
-                                             network: NetworkConditions(delayMin: .microseconds(100), delayMax: .microseconds(600)))
-        configure(sim)
+                                             network: NetworkConditions(delayMin: .microseconds(100), delayMax: .microseconds(600)),
+                                             disks: configuration())
         var checker = MeshInvariants(policy: policy, hops: MeshRun.hops, roots: arrivals.count)
         let none = [Int](repeating: 0, count: phases.count)
         var metrics = Metrics(okByPhase: none, rootsByPhase: none, bottomByPhase: none)
@@ -86,18 +86,21 @@ struct MeshRun {
         return (metrics, violation)
     }
 
-    private func configure(_ sim: Simulator<MeshNode, Never>) {
+    /// What each node finds on its disk at boot: the edge proxy, then three tiers of replicas.
+    private func configuration() -> [MeshNode.Config?] {
         let timeouts: [SimDuration] = [.milliseconds(1000), .milliseconds(250), .milliseconds(50)]
-        sim.submit(.configure(MeshNode.Config(edge: true, upstream: tierNodes(1), policy: policy, perTryTimeout: timeouts[0],
-                                              processing: .zero, workers: 0, maxInFlight: 0)), to: 0)
+        var configs: [MeshNode.Config?] = [MeshNode.Config(edge: true, upstream: tierNodes(1), policy: policy,
+                                                           perTryTimeout: timeouts[0], processing: .zero, workers: 0,
+                                                           maxInFlight: 0)]
         for tier in 1...3 {
             let config = MeshNode.Config(
                 edge: false, upstream: tier < 3 ? tierNodes(tier + 1) : [], policy: policy,
                 perTryTimeout: tier < 3 ? timeouts[tier] : .zero,
                 processing: tier < 3 ? .milliseconds(1) : .milliseconds(2),
                 workers: tier < 3 ? 8 : 4, maxInFlight: tier < 3 ? 400 : 64)
-            for node in tierNodes(tier) { sim.submit(.configure(config), to: node) }
+            configs += Array(repeating: config, count: replicas)
         }
+        return configs
     }
 
     /// Phase 1: one C replica slow; 2: every C replica failing; 3: C healthy but with a tenth of
