@@ -42,9 +42,9 @@ final class DetectorRun {
         }
         self.crashes = crashes
         aliveTime = plan.map { $0.at - .zero }.reduce(.zero, +)
-        sim = Simulator(seed: seed, nodeCount: options.senders + 1, network: profile.network, faults: FaultPlan(plan))
         let config = HeartbeatConfig(interval: options.interval, detectors: options.detectors, windowCapacity: options.window)
-        for node in sim.cluster { sim.submit(.configure(config), to: node) }
+        sim = Simulator(seed: seed, nodeCount: options.senders + 1, network: profile.network, faults: FaultPlan(plan),
+                        disks: Array(repeating: config, count: options.senders + 1))
         if options.stall > .zero && options.senders >= 2 {
             let at = SimDuration.seconds(UInt64(options.minutes) * 30) + SimDuration.random(in: .zero, .seconds(1), using: &rng)
             stall = (2, SimTime.zero + at, SimTime.zero + at + options.stall)

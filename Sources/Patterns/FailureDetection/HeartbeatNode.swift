@@ -3,8 +3,8 @@
 /// liveness; Hayashibara et al. 2004 §2.1).
 ///
 /// Simplifications:
-/// - Settings arrive as a `configure` command at time zero and are persisted, so that a
-///   restarted sender keeps its interval.
+/// - Settings are on each node's disk at boot (the simulator's `disks:`), standing in for a
+///   config file, so that a restarted sender keeps its interval.
 /// - A sender's clock is exact; all jitter comes from the network.
 import Simulation
 
@@ -21,7 +21,6 @@ public struct HeartbeatConfig: Equatable, Sendable {
 }
 
 public enum HeartbeatCommand: Sendable {
-    case configure(HeartbeatConfig)
     /// The sender's process stalls (a stop-the-world GC pause): no heartbeat leaves for this
     /// long, then the next one leaves at once.
     case stall(SimDuration)
@@ -58,10 +57,6 @@ public struct HeartbeatNode: SimulatedNode {
 
     public mutating func handle(_ command: HeartbeatCommand, _ context: inout NodeContext<HeartbeatNode>) {
         switch command {
-        case .configure(let config):
-            self.config = config
-            context.persist(config)
-            setUp(config, &context)
         case .stall(let duration) where id != 0:
             context.setTimer(.beat, after: duration)
         case .stall:

@@ -72,8 +72,8 @@ public enum GossipDemo {
         timeline.section("plan (period = \(config.period.milliseconds)ms)")
         for note in scenario.notes { timeline.note("  " + note) }
         let sim = Simulator<SwimNode, Never>(seed: options.seed, nodeCount: config.members, network: options.network,
-                                             faults: FaultPlan(scenario.faults))
-        for node in sim.cluster { sim.submit(.configure(config), to: node) }
+                                             faults: FaultPlan(scenario.faults),
+                                             disks: Array(repeating: SwimDisk(config: config), count: config.members))
         timeline.section("the run, digested per protocol period (first report of each change)")
         let harness = GossipHarness(sim: sim, config: config, scenario: scenario, timeline: timeline)
         let breach = harness.run(periods: options.periods)

@@ -75,7 +75,6 @@ public enum SwimTimer: Hashable, Sendable {
 }
 
 public enum SwimCommand: Sendable {
-    case configure(SwimConfig)
     case put(key: Int, value: Int)
 }
 
@@ -102,8 +101,14 @@ public struct SwimEvent: Equatable, Sendable {
 }
 
 /// What survives a crash: the settings and the member's incarnation, so that it comes back
-/// with a higher one and overrides whatever the group decided about it meanwhile.
+/// with a higher one and overrides whatever the group decided about it meanwhile. Before the
+/// first boot the disk holds the settings alone (a config file): no incarnation yet.
 public struct SwimDisk: Equatable, Sendable {
     public var config: SwimConfig
-    public var incarnation: UInt32
+    public var incarnation: UInt32?
+
+    public init(config: SwimConfig, incarnation: UInt32? = nil) {
+        self.config = config
+        self.incarnation = incarnation
+    }
 }

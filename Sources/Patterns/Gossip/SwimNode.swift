@@ -58,7 +58,7 @@ public struct SwimNode: SimulatedNode {
     public init(id: NodeID, cluster: [NodeID], durable: SwimDisk?) {
         self.id = id
         config = durable?.config
-        restartedFrom = durable?.incarnation
+        restartedFrom = durable?.incarnation ?? nil
         view = MembershipView(me: id, count: cluster.count)
     }
 
@@ -68,10 +68,6 @@ public struct SwimNode: SimulatedNode {
 
     public mutating func handle(_ command: SwimCommand, _ context: inout NodeContext<SwimNode>) {
         switch command {
-        case .configure(let config):
-            self.config = config
-            context.persist(SwimDisk(config: config, incarnation: 0))
-            setUp(config, &context)
         case .put(let key, let value):
             _ = store.put(key: key, value: value, writer: id)
         }
@@ -91,6 +87,8 @@ public struct SwimNode: SimulatedNode {
             buffer.enqueue(alive)
             context.output(SwimEvent(kind: .refute, member: id, incarnation: alive.incarnation))
             pushPull(&context)
+        } else {
+            context.persist(SwimDisk(config: config, incarnation: 0))
         }
     }
 

@@ -3,8 +3,8 @@ import Testing
 @testable import Gossip
 
 private func cluster(_ n: Int, seed: UInt64 = 1, faults: [ScheduledFault] = []) -> Simulator<SwimNode, Never> {
-    let sim = Simulator<SwimNode, Never>(seed: seed, nodeCount: n, network: .reliable, faults: FaultPlan(faults))
-    for node in sim.cluster { sim.submit(.configure(SwimConfig(members: n)), to: node) }
+    let sim = Simulator<SwimNode, Never>(seed: seed, nodeCount: n, network: .reliable, faults: FaultPlan(faults),
+                                         disks: Array(repeating: SwimDisk(config: SwimConfig(members: n)), count: n))
     return sim
 }
 
