@@ -87,10 +87,16 @@ public struct EventLogDurable: Sendable {
     public var config: EventLogConfig
     public var boots: Int
     public var logs: [PartitionLog]
+
+    /// Before the first boot: the layout alone (a config file).
+    public init(config: EventLogConfig, boots: Int = 0, logs: [PartitionLog] = []) {
+        self.config = config
+        self.boots = boots
+        self.logs = logs
+    }
 }
 
 public enum EventLogCommand: Sendable {
-    case configure(EventLogConfig)
     /// A consumer stops for this long (a stop-the-world pause): it neither heartbeats nor
     /// hears anything, then carries on where it was, unaware of what the group did meanwhile.
     case stall(SimDuration)

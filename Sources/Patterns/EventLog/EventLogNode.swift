@@ -2,7 +2,7 @@ import Simulation
 
 /// One node of the event-log cluster as the simulator sees it: a broker, the controller (with
 /// the group coordinator and the output sink), the producer, or a consumer, chosen by its id
-/// once the `configure` command has told it the layout.
+/// from the layout on its disk (the simulator's `disks:`, standing in for a config file).
 ///
 /// Simplifications:
 /// - Roles are fixed by node id; the controller node and the producer are never crashed.
@@ -39,8 +39,6 @@ public struct EventLogNode: SimulatedNode {
 
     public mutating func handle(_ command: EventLogCommand, _ context: inout NodeContext<EventLogNode>) {
         switch (role, command) {
-        case let (.unconfigured, .configure(config)):
-            configure(config, boots: 1, logs: [], &context)
         case let (.consumer(consumer), .stall(duration)):
             var stalled = consumer
             stalled.stalledUntil = context.now + duration

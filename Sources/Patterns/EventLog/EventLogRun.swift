@@ -49,9 +49,9 @@ final class EventLogRun {
         self.config = config
         self.seed = seed
         self.timeline = timeline
-        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network)
+        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network,
+                        disks: Array(repeating: EventLogDurable(config: config), count: config.nodeCount))
         checker = EventLogChecker(config: config, duplicatesAreViolations: duplicatesAreViolations)
-        for node in 0..<config.nodeCount { sim.submit(.configure(config), to: node) }
         if faults { planScript() }
         sim.schedule(.progress, after: .milliseconds(100))
     }

@@ -11,8 +11,8 @@ private final class Cluster {
     init(records: Int, partitions: Int = 1, network: NetworkConditions = .reliable, seed: UInt64 = 1) {
         config = EventLogConfig(brokers: 3, partitions: partitions, consumers: 2,
                                 recordPartitions: (0..<records).map { $0 % partitions })
-        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network)
-        for node in 0..<config.nodeCount { sim.submit(.configure(config), to: node) }
+        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network,
+                        disks: Array(repeating: EventLogDurable(config: config), count: config.nodeCount))
     }
 
     func run(to ms: UInt64) { sim.run(until: SimTime.zero + .milliseconds(ms)) }
