@@ -4,8 +4,8 @@ import Simulation
 /// `0`, storage nodes `1...nodes`, then clients) and the skewed workload.
 ///
 /// Simplifications:
-/// - Nodes learn the configuration from a `configure` command at boot; nothing crashes, so
-///   nothing is kept on disk.
+/// - Nodes find the configuration on their disk at boot (the simulator's `disks:`, standing in
+///   for a config file); nothing crashes, so nothing else is kept there.
 public struct ShardingConfig: Equatable, Sendable {
     public var keySpace: Int
     public var initialShards: Int
@@ -86,8 +86,7 @@ public struct Workload: Equatable, Sendable {
     public func rangeShard(_ key: Int, shards: Int) -> Int { key * shards / keySpace }
 }
 
-public struct ShardingDurable: Sendable {}
-
-public enum ShardingCommand: Sendable {
-    case configure(ShardingConfig)
+/// A node's disk: the configuration, as a config file.
+public struct ShardingDurable: Sendable {
+    public var config: ShardingConfig
 }

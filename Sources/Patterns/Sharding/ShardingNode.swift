@@ -1,14 +1,14 @@
 import Simulation
 
 /// One node of the sharded store as the simulator sees it: the placement service, a storage
-/// node or a client, chosen by id once the `configure` command has told it the layout.
+/// node or a client, chosen by id from the layout on its disk.
 ///
 /// Simplifications:
 /// - Roles are fixed by node id.
 public struct ShardingNode: SimulatedNode {
     public typealias Message = ShardingMessage
     public typealias Timer = ShardingTimer
-    public typealias Command = ShardingCommand
+    public typealias Command = Never
     public typealias Output = ShardingOutput
     public typealias Durable = ShardingDurable
 
@@ -20,16 +20,18 @@ public struct ShardingNode: SimulatedNode {
     }
 
     let id: NodeID
+    let config: ShardingConfig?
     var role: Role = .unconfigured
 
     public init(id: NodeID, cluster: [NodeID], durable: ShardingDurable?) {
         self.id = id
+        config = durable?.config
     }
 
-    public mutating func start(_ context: inout NodeContext<ShardingNode>) {}
+    public mutating func handle(_ command: Never, _ context: inout NodeContext<ShardingNode>) {}
 
-    public mutating func handle(_ command: ShardingCommand, _ context: inout NodeContext<ShardingNode>) {
-        guard case .unconfigured = role, case let .configure(config) = command else { return }
+    public mutating func start(_ context: inout NodeContext<ShardingNode>) {
+        guard let config else { return }
         if id == config.placement {
             var placement = PlacementService(config: config)
             placement.start(&context)

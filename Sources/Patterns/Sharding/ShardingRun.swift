@@ -37,10 +37,10 @@ final class ShardingRun {
         self.config = config
         self.seed = seed
         self.timeline = timeline
-        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network)
+        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network,
+                        disks: Array(repeating: ShardingDurable(config: config), count: config.nodeCount))
         end = config.stopClientsAt + .milliseconds(200)
         checker = ShardingChecker(config: config)
-        for node in 0..<config.nodeCount { sim.submit(.configure(config), to: node) }
         if faults {
             var rng = sim.stream(0xC07)
             let at = config.balanceFrom - .zero + .milliseconds(5 + rng.below(40))
