@@ -12,7 +12,7 @@
 import Simulation
 
 public struct BreakerNode: SimulatedNode {
-    /// What both nodes need to know, handed over by the harness and kept on "disk" so that a
+    /// What both nodes need to know: on their disk from the start (a config file), so that a
     /// restarted downstream still knows its scenario.
     public struct Setup: Sendable {
         public var scenario: Scenario
@@ -34,10 +34,6 @@ public struct BreakerNode: SimulatedNode {
         case timeout(UInt64)
         case respond(UInt64, ok: Bool)
         case breakerDeadline
-    }
-
-    public enum Command: Sendable {
-        case configure(Setup)
     }
 
     /// One finished call, as the caller saw it.
@@ -69,17 +65,14 @@ public struct BreakerNode: SimulatedNode {
         setup = durable
     }
 
-    public mutating func start(_ context: inout NodeContext<BreakerNode>) {}
-
-    public mutating func handle(_ command: Command, _ context: inout NodeContext<BreakerNode>) {
-        guard case .configure(let s) = command else { return }
-        setup = s
-        context.persist(s)
-        if id == 0 {
-            breaker = s.breaker.map { Breaker($0, flaw: s.flaw) }
-            context.setTimer(.nextCall, after: .zero)
-        }
+    /// The caller starts calling with a fresh breaker; the downstream only waits for requests.
+    public mutating func start(_ context: inout NodeContext<BreakerNode>) {
+        guard id == 0, let setup else { return }
+        breaker = setup.breaker.map { Breaker($0, flaw: setup.flaw) }
+        context.setTimer(.nextCall, after: .zero)
     }
+
+    public mutating func handle(_ command: Never, _ context: inout NodeContext<BreakerNode>) {}
 
     public mutating func receive(_ message: Message, from sender: NodeID, _ context: inout NodeContext<BreakerNode>) {
         switch message {

@@ -101,9 +101,8 @@ public enum CircuitBreakerDemo {
         let setup = BreakerNode.Setup(scenario: scenario, breaker: breaker ? options.breaker : nil, flaw: options.flaw,
                                       callTimeout: options.callTimeout, callGapMin: options.callGapMin,
                                       callGapMax: options.callGapMax)
-        let sim = Simulator<BreakerNode, Int>(seed: options.seed, nodeCount: 2, network: .reliable, faults: scenario.faults)
-        sim.submit(.configure(setup), to: 1)
-        sim.submit(.configure(setup), to: 0)
+        let sim = Simulator<BreakerNode, Int>(seed: options.seed, nodeCount: 2, network: .reliable, faults: scenario.faults,
+                                              disks: [setup, setup])
         for (index, phase) in scenario.phases.enumerated() {
             sim.schedule(index, after: phase.start - .zero)
         }
