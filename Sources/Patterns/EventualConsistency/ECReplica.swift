@@ -42,8 +42,6 @@ public struct ECConfig: Equatable, Sendable {
 }
 
 public enum ECCommand: Sendable {
-    /// Sets the replica up; the harness sends it first, at time zero.
-    case configure(ECConfig)
     case write(key: Int, value: UInt64)
     /// Coordinate a read of `key` from this replica and `peers`.
     case read(key: Int, peers: [NodeID])
@@ -69,6 +67,19 @@ public enum ECOutput: Sendable {
 public struct ECDurable: Sendable {
     public var config: ECConfig
     public var store: ReplicaStore
+
+    /// A replica's disk before its first boot: the configuration (a config file) and the
+    /// store it describes, empty or preloaded.
+    public init(config: ECConfig) {
+        self.config = config
+        store = ReplicaStore(keyCount: config.keyCount, treeDepth: config.treeDepth, preloaded: config.preloaded)
+        store.acceptsOlderVersions = config.brokenMerge
+    }
+
+    init(config: ECConfig, store: ReplicaStore) {
+        self.config = config
+        self.store = store
+    }
 }
 
 public struct ECReplica: SimulatedNode {
@@ -106,12 +117,6 @@ public struct ECReplica: SimulatedNode {
 
     public mutating func handle(_ command: ECCommand, _ context: inout NodeContext<ECReplica>) {
         switch command {
-        case .configure(let newConfig):
-            config = newConfig
-            store = ReplicaStore(keyCount: newConfig.keyCount, treeDepth: newConfig.treeDepth, preloaded: newConfig.preloaded)
-            store.acceptsOlderVersions = newConfig.brokenMerge
-            persist(&context)
-            scheduleAntiEntropy(&context)
         case let .write(key, value):
             guard config != nil else { return }
             let entry = store.write(key: key, value: value, replica: id, physicalMicros: context.now.nanoseconds / 1_000)

@@ -49,10 +49,10 @@ struct ECSimulationRun {
 
     func run() -> ECRunResult {
         let o = options
-        let sim = Simulator<ECReplica, ECExternal>(seed: o.seed, nodeCount: o.replicas, network: baseline, faults: plan)
         let config = ECConfig(mode: mode, keyCount: o.keys, treeDepth: o.treeDepth, preloaded: o.preloaded,
                               antiEntropyPeriod: o.antiEntropyPeriod, brokenMerge: o.brokenMerge)
-        for node in sim.cluster { sim.submit(.configure(config), to: node) }
+        let sim = Simulator<ECReplica, ECExternal>(seed: o.seed, nodeCount: o.replicas, network: baseline, faults: plan,
+                                                   disks: Array(repeating: ECDurable(config: config), count: o.replicas))
         for op in workload { sim.submit(op.command, to: op.replica, after: op.at) }
         let quiesce = SimTime.zero + o.writePhase
         var tick = SimDuration.milliseconds(500)

@@ -36,8 +36,8 @@ struct BFTRun {
     func run() -> BFTRunResult {
         let o = options
         let n = config.replicas
-        let sim = Simulator<PBFTNode, Never>(seed: o.seed, nodeCount: n + o.clients, network: PBFTDemo.baseline, faults: plan)
-        for node in sim.cluster { sim.submit(.configure(config), to: node) }
+        let sim = Simulator<PBFTNode, Never>(seed: o.seed, nodeCount: n + o.clients, network: PBFTDemo.baseline, faults: plan,
+                                             disks: Array(repeating: BFTDurable(config: config), count: n + o.clients))
         for client in n..<(n + o.clients) {
             sim.submit(.startClient(requests: o.requestsPerClient, think: .milliseconds(20), retry: .milliseconds(150)), to: client)
         }

@@ -88,7 +88,6 @@ public enum BFTMessage: Sendable {
 }
 
 public enum BFTCommand: Sendable {
-    case configure(BFTConfig)
     /// For a client: issue `requests` requests, one at a time, `think` apart.
     case startClient(requests: Int, think: SimDuration, retry: SimDuration)
 }
@@ -118,4 +117,11 @@ public enum BFTOutput: Sendable {
     case misbehaved(String)
 }
 
-public struct BFTDurable: Sendable {}
+/// A node's disk: the configuration, as a config file (crashes are not modelled, so nothing else).
+public struct BFTDurable: Sendable {
+    public var config: BFTConfig
+
+    public init(config: BFTConfig) {
+        self.config = config
+    }
+}

@@ -20,18 +20,18 @@ public struct PBFTNode: SimulatedNode {
 
     public init(id: NodeID, cluster: [NodeID], durable: BFTDurable?) {
         self.id = id
+        guard let config = durable?.config else { return }
+        if id < config.replicas {
+            replica = PBFTReplica(id: id, config: config)
+        } else {
+            client = PBFTClient(id: id, f: config.f, replicas: config.replicas)
+        }
     }
 
     public mutating func start(_ context: inout NodeContext<PBFTNode>) {}
 
     public mutating func handle(_ command: BFTCommand, _ context: inout NodeContext<PBFTNode>) {
         switch command {
-        case .configure(let config):
-            if id < config.replicas {
-                replica = PBFTReplica(id: id, config: config)
-            } else {
-                client = PBFTClient(id: id, f: config.f, replicas: config.replicas)
-            }
         case let .startClient(requests, think, retry):
             client?.start(requests: requests, think: think, retry: retry, &context)
         }

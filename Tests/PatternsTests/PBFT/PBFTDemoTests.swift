@@ -73,8 +73,8 @@ func atMostFFaultyNeverBreaksSafetyOrLiveness(behaviour: ByzantineBehaviour) {
     let config = PBFTDemo.makeConfig(options, rng: &rng)
     #expect(config.faulty.count == 2)
     var checker = BFTSafetyChecker(replicas: config.replicas, faulty: config.faulty)
-    let sim = Simulator<PBFTNode, Never>(seed: 2, nodeCount: config.replicas + 2, network: PBFTDemo.baseline)
-    for node in sim.cluster { sim.submit(.configure(config), to: node) }
+    let sim = Simulator<PBFTNode, Never>(seed: 2, nodeCount: config.replicas + 2, network: PBFTDemo.baseline,
+                                         disks: Array(repeating: BFTDurable(config: config), count: config.replicas + 2))
     for client in 4..<6 { sim.submit(.startClient(requests: 8, think: .milliseconds(20), retry: .milliseconds(150)), to: client) }
     var found: String?
     sim.run(until: SimTime.zero + .seconds(5)) { _ in
