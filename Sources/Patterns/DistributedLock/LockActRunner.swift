@@ -10,9 +10,11 @@ extension DistributedLockDemo {
     static func runAct(_ options: Options, jobs: [[LockJob]], fencing: Bool, faults: FaultPlan,
                        network: NetworkConditions, timeline: Timeline?) -> ActResult {
         let nodeCount = options.clients + 2
-        let sim = Simulator<LockNode, Never>(seed: options.seed, nodeCount: nodeCount, network: network, faults: faults)
-        sim.submit(.configure(fencing: fencing, flaw: options.flaw), to: 0)
-        sim.submit(.configure(fencing: fencing, flaw: options.flaw), to: nodeCount - 1)
+        // The service and the storage start from their configured, empty state; clients keep nothing.
+        let disks: [LockNode.Durable?] = [.service(LockService(flaw: options.flaw))]
+            + Array(repeating: nil, count: nodeCount - 2) + [.storage(FencedStorage(fencing: fencing))]
+        let sim = Simulator<LockNode, Never>(seed: options.seed, nodeCount: nodeCount, network: network, faults: faults,
+                                             disks: disks)
         for (index, list) in jobs.enumerated() { sim.submit(.run(list), to: index + 1) }
         var result = ActResult(auditor: LockAuditor(fencing: fencing))
         var donePerClient = Array(repeating: 0, count: nodeCount)

@@ -3,7 +3,8 @@
 /// persist their state; a client keeps nothing across a crash.
 ///
 /// Simplifications: roles are fixed by node index; configuration (fencing on or off, the
-/// service's deliberate flaw) reaches the nodes by a `configure` command that they persist.
+/// service's deliberate flaw) is on the service's and the storage's disks at boot, as a fresh
+/// state; the service's restart steps (expire, commit) do nothing on it.
 import Simulation
 
 public struct LockNode: SimulatedNode {
@@ -16,7 +17,6 @@ public struct LockNode: SimulatedNode {
     }
 
     public enum Command: Sendable {
-        case configure(fencing: Bool, flaw: LockService.Flaw?)
         case run([LockJob])
     }
 
@@ -58,14 +58,6 @@ public struct LockNode: SimulatedNode {
 
     public mutating func handle(_ command: Command, _ context: inout NodeContext<LockNode>) {
         switch (command, role) {
-        case (.configure(_, let flaw), .service):
-            let s = LockService(flaw: flaw)
-            role = .service(s)
-            context.persist(.service(s))
-        case (.configure(let fencing, _), .storage):
-            let s = FencedStorage(fencing: fencing)
-            role = .storage(s)
-            context.persist(.storage(s))
         case (.run(let jobs), .client(var c)):
             c.enqueue(jobs, &context)
             role = .client(c)
