@@ -10,9 +10,11 @@ import Simulation
 extension MessageQueueDemo {
     static func runAct(_ options: Options, act: Act, timeline: Timeline?) -> ActResult {
         let nodes = act.consumers + 2
-        let sim = Simulator<QueueNode, Never>(seed: options.seed, nodeCount: nodes, network: act.network, faults: act.faults)
-        sim.submit(.configureBroker(visibilityTimeout: options.visibilityTimeout, maxReceiveCount: options.maxReceiveCount), to: 0)
-        sim.submit(.configureStore(flaw: options.flaw), to: nodes - 1)
+        let broker = QueueBroker(visibilityTimeout: options.visibilityTimeout, maxReceiveCount: options.maxReceiveCount)
+        let disks: [QueueNode.Durable?] = [.broker(broker)] + Array(repeating: nil, count: act.consumers)
+            + [.store(EffectStore(flaw: options.flaw))]
+        let sim = Simulator<QueueNode, Never>(seed: options.seed, nodeCount: nodes, network: act.network, faults: act.faults,
+                                              disks: disks)
         var result = ActResult(auditor: QueueAuditor(maxReceiveCount: options.maxReceiveCount))
         for (i, m) in act.messages.enumerated() {
             result.auditor.sending(m)

@@ -4,7 +4,8 @@
 /// restarted consumer goes back to polling with no memory of the message it was handling.
 ///
 /// Simplifications: the producer is the harness, which sends straight to the broker as a
-/// command and sends again if the broker was down (SQS SendMessage retried by the SDK).
+/// command and sends again if the broker was down (SQS SendMessage retried by the SDK). The
+/// broker's and the store's settings are on their disks at boot, as a fresh state.
 import Simulation
 
 public struct QueueNode: SimulatedNode {
@@ -16,8 +17,6 @@ public struct QueueNode: SimulatedNode {
     }
 
     public enum Command: Sendable {
-        case configureBroker(visibilityTimeout: SimDuration, maxReceiveCount: Int)
-        case configureStore(flaw: EffectStore.Flaw?)
         case startConsumer(QueueConsumer.Settings)
         case send(QueuedMessage)
     }
@@ -65,14 +64,6 @@ public struct QueueNode: SimulatedNode {
 
     public mutating func handle(_ command: Command, _ context: inout NodeContext<QueueNode>) {
         switch (command, role) {
-        case let (.configureBroker(visibility, maxReceive), .broker):
-            let b = QueueBroker(visibilityTimeout: visibility, maxReceiveCount: maxReceive)
-            role = .broker(b)
-            context.persist(.broker(b))
-        case (.configureStore(let flaw), .store):
-            let s = EffectStore(flaw: flaw)
-            role = .store(s)
-            context.persist(.store(s))
         case (.startConsumer(let settings), .consumer(var c)):
             context.persist(.consumer(settings))
             c.begin(settings, &context)
