@@ -17,7 +17,6 @@ public struct PubSubNode: SimulatedNode {
     }
 
     public enum Command: Sendable {
-        case configureBroker(TopicBroker)
         case startPublisher(Publisher.Progress)
         case startSubscriber(Subscriber.Settings, Subscriber.Flaw?)
         case seek(topic: Int, offset: Int)
@@ -65,10 +64,6 @@ public struct PubSubNode: SimulatedNode {
 
     public mutating func handle(_ command: Command, _ context: inout NodeContext<PubSubNode>) {
         switch (command, role) {
-        case (.configureBroker(let b), .idle):
-            role = .broker(b)
-            context.persist(.broker(b))
-            context.setTimer(.brokerTick, after: .milliseconds(100))
         case (.startPublisher(let progress), .idle):
             var p = Publisher(progress)
             context.persist(.publisher(progress))

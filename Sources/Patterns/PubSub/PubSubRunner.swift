@@ -11,9 +11,11 @@ extension PubSubDemo {
     static func runAct(_ options: Options, act: Act, timeline: Timeline?) -> ActResult {
         let nodes = act.subscriptions.count + 2
         let topics = Topics.names.count
-        let sim = Simulator<PubSubNode, Never>(seed: options.seed, nodeCount: nodes, network: act.network, faults: act.faults)
-        sim.submit(.configureBroker(TopicBroker(topics: topics, window: options.window, ackTimeout: options.ackTimeout,
-                                                flaw: options.brokerFlaw)), to: 0)
+        // The broker starts from its configured, empty topics on disk; the others start by command.
+        let broker = TopicBroker(topics: topics, window: options.window, ackTimeout: options.ackTimeout,
+                                 flaw: options.brokerFlaw)
+        let sim = Simulator<PubSubNode, Never>(seed: options.seed, nodeCount: nodes, network: act.network, faults: act.faults,
+                                               disks: [.broker(broker)] + Array(repeating: nil, count: nodes - 1))
         sim.submit(.startPublisher(Publisher.Progress(count: options.messagesPerTopic, interval: .milliseconds(120),
                                                       nextSeq: Array(repeating: 1, count: topics))), to: 1,
                    after: .milliseconds(50))
