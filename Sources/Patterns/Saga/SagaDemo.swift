@@ -59,8 +59,8 @@ public enum SagaDemo {
                                     meanGap: .milliseconds(700), maxOutage: .milliseconds(600), maxDown: 2,
                                     baseline: options.network, rng: &rng)
         printPlan(plan, on: timeline)
-        let sim = Simulator<SagaNode, Never>(seed: options.seed, nodeCount: 5, network: options.network, faults: plan)
-        for node in sim.cluster { sim.submit(.configure(config), to: node) }
+        let sim = Simulator<SagaNode, Never>(seed: options.seed, nodeCount: 5, network: options.network, faults: plan,
+                                             disks: (0..<5).map { SagaNode.firstDisk(id: $0, config: config) })
         var burstRNG = sim.stream(3)
         let burst = SagaScenario.burst(count: options.burst, firstSaga: SagaScenario.story.count + 1, rng: &burstRNG)
         let harness = SagaHarness(sim: sim, timeline: timeline, story: SagaScenario.story, burst: burst)

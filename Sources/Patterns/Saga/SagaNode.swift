@@ -3,12 +3,12 @@
 /// It only translates between the simulator's context and the state machines' `SagaEffects`.
 ///
 /// Simplifications:
-/// - Settings reach the nodes as a `configure` command at time zero, persisted with the
-///   node's state so that a restart keeps them.
+/// - Settings are on each node's disk at boot (the simulator's `disks:`) with an empty log,
+///   as a config file would be, and stay persisted with the node's state; recovering from an
+///   empty log does nothing.
 import Simulation
 
 public enum SagaCommand: Sendable {
-    case configure(SagaConfig)
     /// A client asks for a trip; the saga id doubles as the client's idempotency key.
     case begin(saga: Int, fixture: SagaFixture)
 }
@@ -55,6 +55,11 @@ public struct SagaNode: SimulatedNode {
         case nil:
             role = SagaNode.fresh(id: id, config: SagaConfig())
         }
+    }
+
+    /// What node `id` finds on its disk before its first boot: its settings and nothing done.
+    public static func firstDisk(id: NodeID, config: SagaConfig) -> SagaDisk {
+        disk(of: fresh(id: id, config: config))
     }
 
     static func fresh(id: NodeID, config: SagaConfig) -> Role {
@@ -117,9 +122,6 @@ public struct SagaNode: SimulatedNode {
 
     public mutating func handle(_ command: SagaCommand, _ context: inout NodeContext<SagaNode>) {
         switch (command, role) {
-        case (.configure(let config), _):
-            role = SagaNode.fresh(id: id, config: config)
-            context.persist(disk)
         case (.begin(let saga, let fixture), .orchestrator(var orchestrator)):
             let changed = run(&context) { orchestrator.begin(saga: saga, fixture: fixture, &$0) }
             role = .orchestrator(orchestrator)
@@ -130,7 +132,9 @@ public struct SagaNode: SimulatedNode {
     }
 
     /// The node's state as persisted.
-    public var disk: SagaDisk {
+    public var disk: SagaDisk { SagaNode.disk(of: role) }
+
+    static func disk(of role: Role) -> SagaDisk {
         switch role {
         case .orchestrator(let o): .orchestrator(o.config, o.log)
         case .participant(let p): .participant(p.config, p.disk)
