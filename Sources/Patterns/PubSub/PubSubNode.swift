@@ -3,8 +3,9 @@
 /// committed offsets; the producer its progress; a subscriber only its settings (which
 /// topics), so that a restarted subscriber resumes from the broker's committed offsets.
 ///
-/// Simplifications: roles are fixed by node index; configuration arrives by a command that
-/// the node persists.
+/// Simplifications: roles are fixed by node index; the broker's configuration is on its disk
+/// at boot, while the producer and the subscribers start by a command (at a time the act
+/// chooses) that they persist.
 import Simulation
 
 public struct PubSubNode: SimulatedNode {
