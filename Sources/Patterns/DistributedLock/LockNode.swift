@@ -39,13 +39,8 @@ public struct LockNode: SimulatedNode {
         case .service(let s): role = .service(s.restarted())
         case .storage(let s): role = .storage(s)
         case nil:
-            if id == 0 {
-                role = .service(LockService())
-            } else if id == last {
-                role = .storage(FencedStorage(fencing: true))
-            } else {
-                role = .client(LockClient(id: id, service: 0, storage: last))
-            }
+            // Nothing on disk: a client. The service and the storage always boot from theirs.
+            role = .client(LockClient(id: id, service: 0, storage: last))
         }
     }
 

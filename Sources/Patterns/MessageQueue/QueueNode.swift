@@ -45,13 +45,9 @@ public struct QueueNode: SimulatedNode {
             c.settings = settings
             role = .consumer(c)
         case nil:
-            if id == 0 {
-                role = .broker(QueueBroker(visibilityTimeout: .seconds(1), maxReceiveCount: 3))
-            } else if id == last {
-                role = .store(EffectStore())
-            } else {
-                role = .consumer(QueueConsumer(id: id, broker: 0, store: last))
-            }
+            // Nothing on disk yet: a consumer waiting for its start command. The broker and the
+            // store always boot from theirs.
+            role = .consumer(QueueConsumer(id: id, broker: 0, store: last))
         }
     }
 
