@@ -11,6 +11,10 @@ public struct AdvisorError: Error, Sendable, Equatable, CustomStringConvertible 
         case unavailable = 69
         /// EX_SOFTWARE: an invariant of ours broke.
         case software = 70
+        /// EX_CANTCREAT: an output file that cannot be created, or is not a regular file.
+        case cantCreate = 73
+        /// EX_IOERR: a write that failed (a full disk, a closed stream).
+        case ioError = 74
     }
 
     public var kind: Kind

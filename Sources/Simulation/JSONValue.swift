@@ -6,6 +6,8 @@ public enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral, Expressi
     case null
     case bool(Bool)
     case int(Int64)
+    /// An unsigned integer beyond `Int64.max` (a seed of 2^63 or more).
+    case unsigned(UInt64)
     case double(Double)
     case string(String)
     case array([JSONValue])
@@ -15,7 +17,10 @@ public enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral, Expressi
     public init(integerLiteral value: Int64) { self = .int(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(nilLiteral: ()) { self = .null }
-    public init<I: BinaryInteger>(_ value: I) { self = .int(Int64(value)) }
+    /// Any integer, exactly: `.int` when it fits in 64 signed bits, `.unsigned` above that.
+    public init<I: BinaryInteger>(_ value: I) {
+        if let small = Int64(exactly: value) { self = .int(small) } else { self = .unsigned(UInt64(clamping: value)) }
+    }
 
     /// A string, or null when there is none.
     public static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
@@ -56,6 +61,7 @@ public enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral, Expressi
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .unsigned(let u): out += String(u)
         case .double(let d): out += d.isFinite ? "\(d)" : "null"
         case .string(let s): JSONValue.quote(s, into: &out)
         case .array(let items):

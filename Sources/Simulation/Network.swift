@@ -91,8 +91,11 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
     case crash(NodeID)
     case restart(NodeID)
     case partition(Partition)
+    /// Ends the partition, and every cut or slowed link.
     case heal
     case network(NetworkConditions)
+    /// One direction of one link loses or delays its messages, until `heal`.
+    case link(LinkFault)
 
     public var description: String {
         switch self {
@@ -100,6 +103,8 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
         case .restart(let node): "restart n\(node)"
         case .partition(let partition): "partition \(partition)"
         case .heal: "heal partition"
+        case .link(let link) where link.cut: "cut n\(link.from)->n\(link.to)"
+        case .link(let link): "delay n\(link.from)->n\(link.to) +\(link.extraDelay)"
         case .network(let conditions):
             "network delay \(conditions.delayMin)..\(conditions.delayMax) drop \(conditions.dropPerMille)‰ dup \(conditions.duplicatePerMille)‰"
         }

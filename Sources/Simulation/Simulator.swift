@@ -25,6 +25,8 @@ public final class Simulator<Node: SimulatedNode, External> {
     public enum DropReason: String, Sendable {
         case partitioned = "partition"
         case destinationDown = "node down"
+        /// One direction of the link was cut (`Fault.link`).
+        case linkCut = "link cut"
     }
 
     public struct Statistics: Equatable, Sendable {
@@ -153,6 +155,8 @@ public final class Simulator<Node: SimulatedNode, External> {
         var network: NetworkConditions
         var storage: StorageConditions
         var partition: Partition?
+        /// Cut or slowed links; usually empty, so a send checks one count.
+        var links: [LinkFault] = []
         var nodes: [Node?]
         var disks: [Node.Durable?]
         var outputs: [(node: NodeID, output: Node.Output)] = []
@@ -205,6 +209,10 @@ public final class Simulator<Node: SimulatedNode, External> {
                 if let partition, !partition.allows(from, to) {
                     stats.messagesDropped += 1
                     return .dropped(from: from, to: to, message, .partitioned)
+                }
+                if !links.isEmpty, links.contains(where: { $0.cut && $0.from == from && $0.to == to }) {
+                    stats.messagesDropped += 1
+                    return .dropped(from: from, to: to, message, .linkCut)
                 }
                 guard nodes[to] != nil else {
                     stats.messagesDropped += 1
@@ -259,8 +267,12 @@ public final class Simulator<Node: SimulatedNode, External> {
                 partition = newPartition
             case .heal:
                 partition = nil
+                links.removeAll()
             case .network(let conditions):
                 network = conditions
+            case .link(let link):
+                links.removeAll { $0.from == link.from && $0.to == link.to }
+                links.append(link)
             }
         }
 
@@ -333,11 +345,16 @@ public final class Simulator<Node: SimulatedNode, External> {
                 stats.messagesDropped += 1
                 return
             }
-            queue.push(.deliver(from: from, to: to, message), at: now + network.drawDelay(&context.rng))
+            let extra = links.isEmpty ? .zero : linkDelay(from, to)
+            queue.push(.deliver(from: from, to: to, message), at: now + network.drawDelay(&context.rng) + extra)
             if context.rng.chance(perMille: network.duplicatePerMille) {
                 stats.messagesDuplicated += 1
-                queue.push(.deliver(from: from, to: to, message), at: now + network.drawDelay(&context.rng))
+                queue.push(.deliver(from: from, to: to, message), at: now + network.drawDelay(&context.rng) + extra)
             }
+        }
+
+        private func linkDelay(_ from: NodeID, _ to: NodeID) -> SimDuration {
+            links.first { !$0.cut && $0.from == from && $0.to == to }?.extraDelay ?? .zero
         }
     }
 }

@@ -15,6 +15,7 @@ public final class Timeline {
     public let quiet: Bool
     public private(set) var eventCount = 0
     private let write: (String) -> Void
+    private var pendingSummary: [(String, JSONValue)] = []
 
     public init(format: OutputFormat, quiet: Bool, write: @escaping (String) -> Void) {
         self.format = format
@@ -22,14 +23,21 @@ public final class Timeline {
         self.write = write
     }
 
-    /// The run's identity: demo name, seed, and every setting that shapes it.
+    /// The version of the JSON Lines records this timeline writes (README: "Demo output").
+    public static let schemaVersion = 2
+
+    /// The run's identity: demo name, seed, and every setting that shapes it. In JSON the
+    /// settings are an object of their own, so that no setting's name can collide with a
+    /// record's own keys.
     public func header(demo: String, seed: UInt64, settings: [(String, JSONValue)]) {
         switch format {
         case .text:
             let parts = [("seed", JSONValue(seed))] + settings
             emitWrapped("== \(demo) ", parts.map { "\($0.0)=\($0.1.text)" }.joined(separator: " "), indent: 3)
         case .json:
-            write(JSONValue.object([("type", "run"), ("demo", .string(demo)), ("seed", JSONValue(seed))] + settings).serialized)
+            write(JSONValue.object([("type", "run"), ("schema", JSONValue(Timeline.schemaVersion)),
+                                    ("demo", .string(demo)), ("seed", JSONValue(seed)),
+                                    ("settings", .object(settings))]).serialized)
         }
     }
 
@@ -91,8 +99,18 @@ public final class Timeline {
         }
     }
 
-    /// The closing summary, always printed.
+    /// The closing summary's figures. They are held back and printed by `finish`, after
+    /// everything else and together with the verdict, so the summary is always the last block.
     public func summary(_ rows: [(String, JSONValue)]) {
+        pendingSummary += rows
+    }
+
+    /// Ends the run: the summary with its verdict first, then the finding behind a verdict
+    /// other than PASS, with what it takes to replay the run.
+    public func finish(_ outcome: DemoOutcome, replay: String) {
+        let verdict = outcome.verdict
+        let rows = [("verdict", JSONValue.string(verdict.rawValue))] + pendingSummary
+        pendingSummary = []
         switch format {
         case .text:
             write("")
@@ -101,25 +119,24 @@ public final class Timeline {
             for (key, value) in rows {
                 emitWrapped("  " + pad(key, to: width, left: true) + "  ", value.text, indent: width + 4)
             }
+            if let finding = outcome.finding {
+                write("")
+                let title = "\(verdict.rawValue): "
+                emitWrapped(title, "\(finding.description). This verdict means \(verdict.meaning).", indent: title.count)
+                emitWrapped("replay: ", replay, indent: 8)
+            }
         case .json:
-            write(JSONValue.object([("type", "summary")] + rows).serialized)
-        }
-    }
-
-    /// A broken invariant: always printed, with what it takes to replay the run.
-    public func violation(_ violation: InvariantViolation, replay: String) {
-        switch format {
-        case .text:
-            write("")
-            emitWrapped("INVARIANT BROKEN: ", violation.description, indent: 18)
-            emitWrapped("replay: ", replay, indent: 8)
-        case .json:
-            write(JSONValue.object([
-                ("type", "violation"), ("invariant", .string(violation.invariant)),
-                ("detail", .string(violation.detail)), ("seed", JSONValue(violation.seed)),
-                ("step", JSONValue(violation.step)), ("time", JSONValue(violation.time.nanoseconds)),
-                ("replay", .string(replay)),
-            ]).serialized)
+            var pairs: [(String, JSONValue)] = [("type", "summary")] + rows
+            pairs.append(("exit", JSONValue(verdict.exitCode)))
+            if let finding = outcome.finding {
+                pairs.append(("finding", .object([
+                    ("invariant", .string(finding.invariant)), ("detail", .string(finding.detail)),
+                    ("seed", JSONValue(finding.seed)), ("step", JSONValue(finding.step)),
+                    ("time", JSONValue(finding.time.nanoseconds)),
+                ])))
+            }
+            pairs.append(("replay", .string(replay)))
+            write(JSONValue.object(pairs).serialized)
         }
     }
 

@@ -1,61 +1,131 @@
 import ArgumentParser
+import DSAdvisorCore
+import Foundation
 import Simulation
 
-/// `dsadvisor check NAME --seeds 1..N [demo options]`: runs a demo quietly over many seeds,
-/// in-process, and reports how many passed, the first failure and how to replay it.
+/// `dsadvisor check NAME --seeds FIRST..LAST [demo options]`: runs a demo quietly over many
+/// seeds, in-process, and counts each verdict. It exits 0 only when every seed passed
+/// (`--accept-undecided` lets UNDECIDED seeds through); otherwise with the exit code of the
+/// most serious verdict seen. Ctrl-C stops after the seed in progress and prints the counts so far.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Run a demo over many seeds and report every broken invariant.",
+        abstract: "Run a demo over many seeds and count every verdict.",
         discussion: """
             Examples:
               dsadvisor check raft --seeds 1..300 --faults all
               dsadvisor check crdt --seeds 1..1000
-            Options after the demo name that check does not know are passed to the demo.
+            Options after the demo name that check does not know are passed to the demo; --seed is not \
+            one of them (check chooses the seeds). Exit codes: 0 when every seed passed, else that of the \
+            most serious verdict seen: 70 VIOLATED, 75 INCOMPLETE, 2 UNDECIDED; 64 for a usage error.
             """
     )
 
-    @Argument(help: "The demo to check (see 'dsadvisor demo --list').")
+    @Argument(help: "The demo to check (see 'dsadvisor demo --list').",
+              completion: .custom { _, _, _ in DemoRegistry.ids })
     var name: String
 
-    @Option(help: "Seeds to run, as FIRST..LAST (inclusive).")
+    @Option(help: "Seeds to run, as FIRST..LAST (inclusive), or one seed.")
     var seeds: SeedRange = SeedRange(first: 1, last: 100)
 
-    @Flag(help: "Stop at the first failing seed.")
+    @Flag(help: "Stop at the first seed that does not pass.")
     var failFast = false
+
+    @Flag(help: "Count UNDECIDED seeds (a checker out of budget) as acceptable for the exit code.")
+    var acceptUndecided = false
 
     @Argument(parsing: .allUnrecognized, help: "Options for the demo, as for 'dsadvisor demo NAME'.")
     var demoOptions: [String] = []
 
     func run() throws {
-        guard let command = DemoRegistry.command(for: name) else {
-            throw ValidationError("no demo named '\(name)'; see 'dsadvisor demo --list'")
-        }
-        var passed = 0
-        var failures: [InvariantViolation] = []
-        for seed in seeds.first...seeds.last {
-            let parsed = try command.parseAsRoot(["--seed", String(seed), "--quiet"] + demoOptions)
-            guard let runner = parsed as? any DemoRunner else { continue }
-            let silent = Timeline(format: .text, quiet: true) { _ in }
-            if let violation = try runner.runDemo(on: silent).violation {
-                failures.append(violation)
-                print("seed \(seed): \(violation)")
-                if failFast { break }
-            } else {
-                passed += 1
+        try reportingErrors {
+            guard let entry = DemoRegistry.entry(for: name) else {
+                throw AdvisorError(.usage, "no demo named '\(name)'\(Suggest.hint(name, among: DemoRegistry.ids)); see 'dsadvisor demo --list'")
             }
+            let (shared, own) = try DemoSharedOptions.split(demoOptions, seedAllowed: false)
+            guard !shared.help, shared.format == .text, !shared.quiet else {
+                throw AdvisorError(.usage, "check takes no --help, --format or --quiet for the demo; see 'dsadvisor check --help'")
+            }
+            let sweep = try entry.sweep(own)
+            let tally = try run(sweep.run, replay: sweep.replay)
+            Console.out(tally.report(name: name))
+            if let verdict = tally.failingVerdict(acceptUndecided: acceptUndecided) { throw ExitCode(verdict.exitCode) }
         }
-        let total = passed + failures.count
-        print("\(name): \(passed)/\(total) seeds passed")
-        if let first = failures.first {
-            let extra = demoOptions.isEmpty ? "" : " " + demoOptions.joined(separator: " ")
-            print("first failing seed: \(first.seed); replay: dsadvisor demo \(name) --seed \(first.seed)\(extra)")
-            throw ExitCode(70)
+    }
+
+    private func run(_ runSeed: (UInt64) throws -> DemoOutcome, replay: (UInt64) -> String) throws -> CheckTally {
+        var tally = CheckTally()
+        Interrupt.install()
+        defer { Interrupt.restore() }
+        var seed = seeds.first
+        while true {
+            if Interrupt.requested {
+                tally.interrupted = true
+                break
+            }
+            let outcome = try runSeed(seed)
+            tally.count(outcome, seed: seed, replay: replay(seed))
+            if let finding = outcome.finding {
+                Console.out("seed \(seed): \(outcome.verdict.rawValue) \(finding)\n")
+                if failFast { break }
+            }
+            guard seed < seeds.last else { break }
+            seed += 1
         }
+        return tally
     }
 }
 
-/// `FIRST..LAST`, both inclusive, as in `--seeds 1..300`.
+/// How many seeds ended with each verdict, and the first of each that did not pass.
+struct CheckTally {
+    var counts: [DemoVerdict: Int] = [:]
+    var first: [DemoVerdict: (seed: UInt64, replay: String)] = [:]
+    var interrupted = false
+
+    var total: Int { counts.values.reduce(0, +) }
+
+    mutating func count(_ outcome: DemoOutcome, seed: UInt64, replay: String) {
+        let verdict = outcome.verdict
+        counts[verdict, default: 0] += 1
+        if verdict != .pass, first[verdict] == nil { first[verdict] = (seed, replay) }
+    }
+
+    /// The most serious verdict that makes the check fail, if any.
+    func failingVerdict(acceptUndecided: Bool) -> DemoVerdict? {
+        DemoVerdict.allCases.reversed().first { verdict in
+            verdict != .pass && (counts[verdict] ?? 0) > 0 && !(verdict == .undecided && acceptUndecided)
+        } ?? (interrupted ? .undecided : nil)
+    }
+
+    func report(name: String) -> String {
+        let passed = counts[.pass] ?? 0
+        var out = "\(name): \(passed)/\(total) seeds passed"
+        let others = DemoVerdict.allCases.filter { $0 != .pass && (counts[$0] ?? 0) > 0 }
+        if !others.isEmpty { out += " (" + others.map { "\(counts[$0]!) \($0.rawValue)" }.joined(separator: ", ") + ")" }
+        if interrupted { out += "; interrupted, counts so far" }
+        out += "\n"
+        for verdict in DemoVerdict.allCases.reversed() {
+            if let (seed, replay) = first[verdict] {
+                out += "first \(verdict.rawValue) seed: \(seed); replay: \(replay)\n"
+            }
+        }
+        return out
+    }
+}
+
+/// Ctrl-C during `check`: finish the seed in progress, then report.
+enum Interrupt {
+    nonisolated(unsafe) static var requested = false
+
+    static func install() {
+        requested = false
+        signal(SIGINT) { _ in Interrupt.requested = true }
+    }
+
+    static func restore() { signal(SIGINT, SIG_DFL) }
+}
+
+/// `FIRST..LAST`, both inclusive, as in `--seeds 1..300`, or a single seed.
 struct SeedRange: ExpressibleByArgument {
     var first: UInt64
     var last: UInt64
@@ -66,14 +136,14 @@ struct SeedRange: ExpressibleByArgument {
     }
 
     init?(argument: String) {
-        let parts = argument.split(separator: ".", omittingEmptySubsequences: true)
-        if parts.count == 1, let only = UInt64(parts[0]) {
+        if let only = UInt64(argument) {
             self.init(first: only, last: only)
-        } else if parts.count == 2, argument.contains(".."), let a = UInt64(parts[0]), let b = UInt64(parts[1]), a <= b {
-            self.init(first: a, last: b)
-        } else {
-            return nil
+            return
         }
+        // Exactly two dots between two whole numbers: `1...3` and `1..` are mistakes.
+        let parts = argument.components(separatedBy: "..")
+        guard parts.count == 2, let a = UInt64(parts[0]), let b = UInt64(parts[1]), a <= b else { return nil }
+        self.init(first: a, last: b)
     }
 
     static var defaultCompletionKind: CompletionKind { .default }

@@ -14,7 +14,7 @@ struct DemoCommand: ParsableCommand {
         // Upcast one element at a time: converting the array as a whole is a runtime cast
         // per element, each a scan of every protocol conformance in the process (at start-up,
         // for every command, since ArgumentParser reads this configuration to build its tree).
-        subcommands: DemoRegistry.commands.map { $0 as any ParsableCommand.Type }
+        subcommands: DemoRegistry.entries.map(\.subcommand)
     )
 
     @Flag(name: .long, help: "List every catalog pattern with its demo and whether it is built.")
@@ -45,7 +45,7 @@ struct DemoCommand: ParsableCommand {
         }
         guard demoIndex + 1 < arguments.count else { return nil }
         let name = arguments[demoIndex + 1]
-        guard !name.hasPrefix("-"), DemoRegistry.command(for: name) == nil else { return nil }
+        guard !name.hasPrefix("-"), DemoRegistry.entry(for: name) == nil else { return nil }
         let base = KnowledgeBase.embedded
         if let pattern = base.patterns.first(where: { $0.demo == name || $0.id == name }) {
             guard let demo = pattern.demo else {
@@ -53,7 +53,7 @@ struct DemoCommand: ParsableCommand {
             }
             return AdvisorError(.unavailable, "the demo '\(demo)' (\(pattern.name)) is not built yet")
         }
-        let known = DemoRegistry.commands.map { $0.demoID } + base.patterns.compactMap(\.demo)
+        let known = DemoRegistry.ids + base.patterns.compactMap(\.demo)
         return AdvisorError(.usage, "unknown demo '\(name)'\(Suggest.hint(name, among: known)) (see 'dsadvisor demo --list')")
     }
 
@@ -67,8 +67,8 @@ struct DemoCommand: ParsableCommand {
             let status = pattern.demo.map { built.contains($0) ? "built" : "not built yet" } ?? "no demo"
             out += pattern.id.padding(24) + demo.padding(24) + status.padding(15) + pattern.name + "\n"
         }
-        for command in DemoRegistry.commands where !base.patterns.contains(where: { $0.demo == command.demoID }) {
-            out += "-".padding(24) + command.demoID.padding(24) + "built".padding(15) + command.configuration.abstract + "\n"
+        for entry in DemoRegistry.entries where !base.patterns.contains(where: { $0.demo == entry.id }) {
+            out += "-".padding(24) + entry.id.padding(24) + "built".padding(15) + entry.title + "\n"
         }
         return out
     }
@@ -99,17 +99,16 @@ protocol DemoRunner: ParsableCommand {
 
 extension DemoRunner {
     func run() throws {
-        try execute { print($0) }
+        try execute { Console.out($0 + "\n") }
     }
 
     /// Runs the demo with its parsed options, writing each line with `write`. A broken
     /// invariant is printed with the command that replays it and becomes exit code 70.
     func execute(write: @escaping (String) -> Void) throws {
         let timeline = Timeline(format: common.format, quiet: common.quiet, write: write)
-        if let violation = try runDemo(on: timeline).violation {
-            timeline.violation(violation, replay: Self.replayCommand(seed: violation.seed))
-            throw ExitCode(70)
-        }
+        let outcome = try runDemo(on: timeline)
+        timeline.finish(outcome, replay: Self.replayCommand(seed: common.seed))
+        if outcome.verdict != .pass { throw ExitCode(outcome.verdict.exitCode) }
     }
 
     /// The command line that replays this run: the one typed, when it was `dsadvisor demo …`,

@@ -4,7 +4,7 @@ import Simulation
 
 /// Runs a catalog pattern's demo from the advisor commands (`recommend --demo`, `ask`).
 enum DemoLauncher {
-    static var builtDemos: Set<String> { Set(DemoRegistry.commands.map { $0.demoID }) }
+    static var builtDemos: Set<String> { Set(DemoRegistry.ids) }
 
     /// Runs the demo with its default options. A catalog demo that is not registered yet is
     /// EX_UNAVAILABLE (69); a broken invariant is EX_SOFTWARE (70), as for `dsadvisor demo`.
@@ -12,12 +12,16 @@ enum DemoLauncher {
         guard let id = pattern.demo else {
             throw AdvisorError(.unavailable, "pattern '\(pattern.id)' has no demo")
         }
-        guard let type = DemoRegistry.command(for: id) else {
+        switch DemoRegistry.entry(for: id) {
+        case nil:
             throw AdvisorError(.unavailable, "the demo '\(id)' of pattern '\(pattern.id)' is not built yet")
+        case .declared(let definition):
+            try DemoExecution.run(AnyDemo(definition), words: [])
+        case .command(let type):
+            guard let runner = try type.parseAsRoot([]) as? any DemoRunner else {
+                throw AdvisorError(.software, "demo '\(id)' is not a demo command")
+            }
+            try runner.execute { Console.out($0 + "\n") }
         }
-        guard let runner = try type.parseAsRoot([]) as? any DemoRunner else {
-            throw AdvisorError(.software, "demo '\(id)' is not a demo command")
-        }
-        try runner.execute { Console.out($0 + "\n") }
     }
 }

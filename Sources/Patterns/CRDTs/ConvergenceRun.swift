@@ -208,6 +208,8 @@ final class ConvergenceRun<Story: DemoStory, Policy: ShippingPolicy> {
             dirty = true
             let state = sim.nodes[node].map { story.render($0.state) } ?? "-"
             timeline?.event(sim.now, node: node, "restart", "restarted from disk: \(state)")
+        case .link(let link):
+            timeline?.event(sim.now, node: link.from, "link", "\(Fault.link(link))")
         case .network(let conditions):
             let what = conditions == scenario.network ? "back to baseline" : "heavy loss"
             timeline?.event(sim.now, "network", "\(what): drop \(conditions.dropPerMille)‰, duplicate "

@@ -121,7 +121,7 @@ final class GossipHarness {
             partitioned = true
         case .heal:
             partitioned = false
-        case .network:
+        case .network, .link:
             break
         }
         checker.networkChanged(partitioned: partitioned, lossy: sim.network.dropPerMille > 0, at: now)

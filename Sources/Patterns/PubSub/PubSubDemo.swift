@@ -14,30 +14,17 @@
 import Simulation
 
 public enum PubSubDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var subscribers: Int
-        public var messagesPerTopic: Int
-        public var window: Int
-        public var ackTimeout: SimDuration
-        public var ackEvery: Int
-        public var faults: FaultPlan.Kinds
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var subscribers = 4
+        public var messagesPerTopic = 20
+        public var window = 8
+        public var ackTimeout = SimDuration.milliseconds(400)
+        public var ackEvery = 4
+        public var faults = FaultMode.drawn(.all)
         public var brokerFlaw: TopicBroker.Flaw?
         public var subscriberFlaw: Subscriber.Flaw?
-
-        public init(seed: UInt64 = 1, subscribers: Int = 4, messagesPerTopic: Int = 20, window: Int = 8,
-                    ackTimeout: SimDuration = .milliseconds(400), ackEvery: Int = 4, faults: FaultPlan.Kinds = .all,
-                    brokerFlaw: TopicBroker.Flaw? = nil, subscriberFlaw: Subscriber.Flaw? = nil) {
-            self.seed = seed
-            self.subscribers = subscribers
-            self.messagesPerTopic = messagesPerTopic
-            self.window = window
-            self.ackTimeout = ackTimeout
-            self.ackEvery = ackEvery
-            self.faults = faults
-            self.brokerFlaw = brokerFlaw
-            self.subscriberFlaw = subscriberFlaw
-        }
     }
 
     struct Act {
@@ -57,20 +44,13 @@ public enum PubSubDemo {
     }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
-        timeline.header(demo: "pub-sub", seed: options.seed, settings: [
-            ("subscribers", JSONValue(options.subscribers)), ("messagesPerTopic", JSONValue(options.messagesPerTopic)),
-            ("topics", .string(Topics.names.joined(separator: ","))), ("window", JSONValue(options.window)),
-            ("ackTimeoutMs", JSONValue(options.ackTimeout.milliseconds)), ("ackEvery", JSONValue(options.ackEvery)),
-            ("faults", .string(faultNames(options.faults))),
-            ("flaw", .string(options.brokerFlaw?.rawValue ?? options.subscriberFlaw?.rawValue ?? "none")),
-        ])
         timeline.note("n0 broker (durable logs, committed offsets), n1 producer, n2.. subscribers. A duplicate "
             + "is a message the application consumes at an offset it already consumed; allowed only in the "
             + "incarnation after a crash (offsets consumed but not yet committed) or after a seek.")
         timeline.section("Act 1: fan-out, a subscriber crash, a broker crash, message loss, a replay")
         let story = runAct(options, act: storyAct(options), timeline: timeline)
         printStreams(story, title: "Act 1 per subscription", timeline: timeline)
-        timeline.section("Act 2: random run, seed \(options.seed), faults \(faultNames(options.faults))")
+        timeline.section("Act 2: random run, seed \(options.seed), faults \(options.faults)")
         var rng = SeededRNG(seed: options.seed).stream(13)
         let random = runAct(options, act: randomAct(options, rng: &rng), timeline: nil)
         printStreams(random, title: "Act 2 per subscription", timeline: timeline)
@@ -91,12 +71,6 @@ public enum PubSubDemo {
         return "\(views.count) subscriptions complete at \(r.end); \(views.reduce(0) { $0 + $1.crashDuplicates }) "
             + "duplicates after crashes, \(views.reduce(0) { $0 + $1.replays }) replayed, "
             + "\(views.reduce(0) { $0 + $1.wireDuplicates }) redeliveries filtered, \(r.rewinds) rewinds"
-    }
-
-    static func faultNames(_ kinds: FaultPlan.Kinds) -> String {
-        let names = [(FaultPlan.Kinds.crash, "crash"), (.partition, "partition"), (.drop, "drop")]
-            .filter { kinds.contains($0.0) }.map(\.1)
-        return names.isEmpty ? "none" : names.joined(separator: ",")
     }
 
     static func storyAct(_ options: Options) -> Act {
@@ -122,7 +96,7 @@ public enum PubSubDemo {
             let mask = 1 + Int(rng.below(7))
             return (0..<3).filter { mask & (1 << $0) != 0 }
         }
-        let plan = FaultPlan.random(kinds: options.faults, nodeCount: options.subscribers + 2,
+        let plan = FaultPlan.random(kinds: options.faults.kinds, nodeCount: options.subscribers + 2,
                                     start: .zero + .milliseconds(200), end: .zero + .seconds(6), meanGap: .seconds(1),
                                     maxOutage: .milliseconds(800), maxDown: 1, baseline: .unreliable, rng: &rng)
         let node = 2 + Int(rng.below(UInt64(options.subscribers)))

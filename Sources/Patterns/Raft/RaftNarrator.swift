@@ -58,6 +58,8 @@ final class RaftNarrator {
         case .heal:
             let terms = cluster.sim.nodes.map { $0.map { "\($0.currentTerm)" } ?? "down" }.joined(separator: " ")
             timeline.event(cluster.now, "heal", "partition healed; terms of n0–n\(cluster.nodeCount - 1): \(terms)")
+        case .link(let link):
+            timeline.event(cluster.now, node: link.from, link.cut ? "cut" : "delay", "\(Fault.link(link))")
         case .network(let conditions):
             timeline.event(cluster.now, "network",
                            "delay \(conditions.delayMin.milliseconds)–\(conditions.delayMax.milliseconds)ms, "

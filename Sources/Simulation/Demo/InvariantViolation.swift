@@ -1,4 +1,4 @@
-/// A safety or liveness property that a run broke. Demos return it instead of crashing, so
+/// A safety invariant that broke, a liveness goal not reached, or a check left undecided. Demos return it instead of crashing, so
 /// that the CLI can print it (and exit 70) and a test can assert on it. It names everything
 /// needed to replay the run.
 public struct InvariantViolation: Error, Equatable, Sendable, CustomStringConvertible {
@@ -18,6 +18,6 @@ public struct InvariantViolation: Error, Equatable, Sendable, CustomStringConver
     }
 
     public var description: String {
-        "invariant '\(invariant)' broken at seed \(seed), step \(step) (t=\(time)): \(detail)"
+        "'\(invariant)' at seed \(seed), step \(step) (t=\(time)): \(detail)"
     }
 }
