@@ -41,8 +41,13 @@ enum DemoExecution {
         if verdict != .pass { throw ExitCode(verdict.exitCode) }
     }
 
-    /// Prints the run to stdout, a block at a time.
+    /// Prints the run to stdout, a block at a time, and writes its artifacts to the files
+    /// named on the command line, which are opened before the run so a bad path fails at once.
     static func run(_ prepared: PreparedDemo, shared: DemoSharedOptions) throws -> DemoVerdict {
+        var files: [(parameter: String, file: OutputFile)] = []
+        for (parameter, path) in prepared.outputFiles {
+            files.append((parameter, try OutputFile(path, for: "--\(parameter)")))
+        }
         var buffer = ""
         let timeline = Timeline(format: shared.format, quiet: shared.quiet) { line in
             buffer += line
@@ -54,6 +59,10 @@ enum DemoExecution {
         }
         let outcome = prepared.run(on: timeline)
         Console.out(buffer)
+        for (parameter, file) in files {
+            let lines = outcome.artifacts.filter { $0.parameter == parameter }.flatMap(\.lines)
+            try file.write(lines.map { $0 + "\n" }.joined())
+        }
         return outcome.verdict
     }
 }

@@ -38,6 +38,7 @@ public struct DemoParameterInfo: Sendable {
     public let range: String?
     public let defaultText: String
     public let samples: [String]
+    public let isOutputFile: Bool
     public var isFlag: Bool { valueName == nil }
 
     init<O>(_ parameter: DemoParameter<O>) {
@@ -48,6 +49,7 @@ public struct DemoParameterInfo: Sendable {
         range = parameter.range
         defaultText = parameter.isFlag ? "" : parameter.defaultValue.text
         samples = parameter.samples
+        isOutputFile = parameter.isOutputFile
     }
 }
 
@@ -55,6 +57,8 @@ public struct DemoParameterInfo: Sendable {
 public struct PreparedDemo {
     public let id: String
     public var seed: UInt64 = 1
+    /// The output-file parameters that were given: (parameter name, path).
+    public let outputFiles: [(parameter: String, path: String)]
     private let settingsAt: (UInt64) -> [(String, JSONValue)]
     private let replayAt: (UInt64) -> [String]
     private let runAt: (UInt64, Timeline) -> DemoOutcome
@@ -65,6 +69,10 @@ public struct PreparedDemo {
             var copy = options
             copy.seed = seed
             return copy
+        }
+        outputFiles = declaration.parameters.filter(\.isOutputFile).compactMap { parameter in
+            guard case .string(let path) = parameter.render(options) else { return nil }
+            return (parameter.name, path)
         }
         settingsAt = { declaration.settings(seeded($0)) }
         replayAt = { declaration.replayWords(seeded($0)) }

@@ -19,6 +19,8 @@ public struct DemoOutcome: Sendable {
     public var shortfall: InvariantViolation?
     /// A checker that could not decide within its budget.
     public var undecided: InvariantViolation?
+    /// Records for the files named by the demo's output-file parameters, one line each.
+    public var artifacts: [DemoArtifact] = []
 
     public init(violation: InvariantViolation? = nil, shortfall: InvariantViolation? = nil,
                 undecided: InvariantViolation? = nil) {
@@ -42,8 +44,10 @@ public struct DemoOutcome: Sendable {
     /// Both outcomes' findings, the first one's kept where both have one: for demos that run
     /// several acts and report them as one.
     public func combined(with other: DemoOutcome) -> DemoOutcome {
-        DemoOutcome(violation: violation ?? other.violation, shortfall: shortfall ?? other.shortfall,
-                    undecided: undecided ?? other.undecided)
+        var both = DemoOutcome(violation: violation ?? other.violation, shortfall: shortfall ?? other.shortfall,
+                               undecided: undecided ?? other.undecided)
+        both.artifacts = artifacts + other.artifacts
+        return both
     }
 }
 
@@ -75,5 +79,18 @@ public enum DemoVerdict: String, CaseIterable, Comparable, Sendable {
 
     public static func < (a: DemoVerdict, b: DemoVerdict) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// What a run hands the CLI to write to the file of an output-file parameter: the client
+/// history as JSON Lines, say. The pattern never touches the file system.
+public struct DemoArtifact: Sendable {
+    /// The output-file parameter's name (`history` for `--history`).
+    public var parameter: String
+    public var lines: [String]
+
+    public init(parameter: String, lines: [String]) {
+        self.parameter = parameter
+        self.lines = lines
     }
 }

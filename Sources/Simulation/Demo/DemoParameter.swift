@@ -23,6 +23,9 @@ public struct DemoParameter<Options: DemoOptions> {
     public let range: String?
     /// Sweeps try the range's ends and random values inside it (`check --edges`).
     public let samples: [String]
+    /// The value is a path the CLI opens for writing before the run and fills with the
+    /// outcome's artifact of this name afterwards (`DemoOutcome.artifacts`).
+    public var isOutputFile = false
     /// Sets the property from the typed value; returns what is wrong with it, or nil.
     let assign: (inout Options, String) -> String?
     /// The property's value as the header and JSON print it.
@@ -155,6 +158,14 @@ extension DemoParameter {
                 return nil
             },
             render: { .optional($0[keyPath: keyPath]) })
+    }
+
+    /// A path the run's artifact of the same name is written to (`--history FILE`). The
+    /// pattern only fills `DemoOutcome.artifacts`; the CLI opens and writes the file.
+    public static func outputFile(_ name: String, _ keyPath: WritableKeyPath<Options, String?>, help: String) -> DemoParameter {
+        var parameter = text(name, keyPath, valueName: "path", help: help)
+        parameter.isOutputFile = true
+        return parameter
     }
 
     /// A comma-separated list of integers, each within `range`.
