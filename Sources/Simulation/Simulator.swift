@@ -41,7 +41,8 @@ public final class Simulator<Node: SimulatedNode, External> {
     }
 
     enum Event {
-        case deliver(from: NodeID, to: NodeID, Node.Message)
+        /// `id` numbers the send (its copies share it), for the trace.
+        case deliver(from: NodeID, to: NodeID, Node.Message, id: UInt64)
         case timer(NodeID, Node.Timer, generation: UInt64)
         case command(NodeID, Node.Command)
         case fault(Fault)
@@ -173,6 +174,11 @@ public final class Simulator<Node: SimulatedNode, External> {
         private var nextWrite: UInt64 = 0
         private var context: NodeContext<Node>
         private let makeNode: NodeFactory
+        /// The run's recorder, if it is being traced, and this simulator's number in it.
+        let trace: TraceRecorder?
+        private var traceSimulation = 0
+        /// Each node's state fields as last recorded, serialized, to record only changes.
+        private var traceStates: [String]
 
         init(seed: UInt64, cluster: [NodeID], network: NetworkConditions, storage: StorageConditions,
              makeNode: @escaping NodeFactory) {
@@ -186,6 +192,40 @@ public final class Simulator<Node: SimulatedNode, External> {
             disks = Array(repeating: nil, count: cluster.count)
             timerGenerations = Array(repeating: [:], count: cluster.count)
             context = NodeContext(rng: SeededRNG(seed: seed))
+            trace = TraceRecorder.current
+            traceStates = Array(repeating: "", count: cluster.count)
+            traceSimulation = trace?.beginSimulation(seed: seed, nodeCount: cluster.count) ?? 0
+        }
+
+        private mutating func drop(_ from: NodeID, _ to: NodeID, _ message: Node.Message, id: UInt64,
+                                   _ reason: DropReason) -> Occurrence {
+            stats.messagesDropped += 1
+            if let trace {
+                trace.record([("type", "drop"), ("sim", JSONValue(traceSimulation)), ("id", JSONValue(id)),
+                              ("at", JSONValue(now.nanoseconds)), ("reason", .string(reason.rawValue))])
+            }
+            return .dropped(from: from, to: to, message, reason)
+        }
+
+        private func persistRecord(_ id: NodeID) -> [(String, JSONValue)] {
+            [("type", "persist"), ("sim", JSONValue(traceSimulation)), ("node", JSONValue(id)), ("at", JSONValue(now.nanoseconds))]
+        }
+
+        /// Records node `id`'s declared state when it changed (or `down` after a crash).
+        private mutating func traceState(_ id: NodeID) {
+            guard let trace else { return }
+            let fields: [(String, JSONValue)]
+            if let node = nodes[id] {
+                guard let traceable = node as? any TraceableNode else { return }
+                fields = traceable.traceState
+            } else {
+                fields = [("down", true)]
+            }
+            let text = JSONValue.object(fields).serialized
+            guard text != traceStates[id] else { return }
+            traceStates[id] = text
+            trace.record([("type", "state"), ("sim", JSONValue(traceSimulation)), ("node", JSONValue(id)),
+                          ("at", JSONValue(now.nanoseconds)), ("state", .object(fields))])
         }
 
         /// Processes the next event due at or before `limit` (any time when nil). Stale timers
@@ -205,33 +245,44 @@ public final class Simulator<Node: SimulatedNode, External> {
             stats.events += 1
             if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true) }
             switch consume event {
-            case let .deliver(from, to, message):
+            case let .deliver(from, to, message, id):
                 if let partition, !partition.allows(from, to) {
-                    stats.messagesDropped += 1
-                    return .dropped(from: from, to: to, message, .partitioned)
+                    return drop(from, to, message, id: id, .partitioned)
                 }
                 if !links.isEmpty, links.contains(where: { $0.cut && $0.from == from && $0.to == to }) {
-                    stats.messagesDropped += 1
-                    return .dropped(from: from, to: to, message, .linkCut)
+                    return drop(from, to, message, id: id, .linkCut)
                 }
                 guard nodes[to] != nil else {
-                    stats.messagesDropped += 1
-                    return .dropped(from: from, to: to, message, .destinationDown)
+                    return drop(from, to, message, id: id, .destinationDown)
                 }
                 stats.messagesDelivered += 1
+                if let trace { trace.record([("type", "deliver"), ("sim", JSONValue(traceSimulation)), ("id", JSONValue(id)), ("at", JSONValue(now.nanoseconds))]) }
                 dispatch(to) { node, context in node.receive(message, from: from, &context) }
                 return .delivered(from: from, to: to, message)
             case let .timer(id, timer, generation):
                 // A timer that was replaced, cancelled, or set before a crash is stale.
                 guard nodes[id] != nil, timerGenerations[id][timer] == generation else { return nil }
                 timerGenerations[id][timer] = nil
+                if let trace {
+                    trace.record([("type", "timer"), ("sim", JSONValue(traceSimulation)), ("node", JSONValue(id)),
+                                  ("at", JSONValue(now.nanoseconds)), ("timer", .string(String(describing: timer)))])
+                }
                 dispatch(id) { node, context in node.fire(timer, &context) }
                 return .timerFired(id, timer)
             case let .command(id, command):
+                if let trace {
+                    trace.record([("type", "command"), ("sim", JSONValue(traceSimulation)), ("node", JSONValue(id)),
+                                  ("at", JSONValue(now.nanoseconds)), ("command", .string(TraceRecorder.describe(command).kind)),
+                                  ("payload", .string(TraceRecorder.describe(command).payload)), ("lost", .bool(nodes[id] == nil))])
+                }
                 guard nodes[id] != nil else { return .commandLost(id, command) }
                 dispatch(id) { node, context in node.handle(command, &context) }
                 return .commandHandled(id, command)
             case let .fault(fault):
+                if let trace {
+                    trace.record([("type", "fault"), ("sim", JSONValue(traceSimulation)), ("at", JSONValue(now.nanoseconds)),
+                                  ("fault", .string(FaultScript.words(fault)))])
+                }
                 apply(fault)
                 return .faultApplied(fault)
             case let .external(value):
@@ -242,6 +293,7 @@ public final class Simulator<Node: SimulatedNode, External> {
                 let done = writes[id].removeFirst()
                 writesInFlight -= 1
                 disks[id] = done.durable
+                if let trace { trace.record(persistRecord(id)) }
                 for send in done.sends { transmit(send.message, from: id, to: send.to) }
                 if done.notify { dispatch(id) { node, context in node.persisted(done.durable, &context) } }
                 return .persisted(id)
@@ -259,6 +311,7 @@ public final class Simulator<Node: SimulatedNode, External> {
                 writes[id].removeAll()
                 diskFreeAt[id] = now
                 stats.crashes += 1
+                traceState(id)
             case .restart(let id):
                 guard nodes[id] == nil else { return }
                 stats.restarts += 1
@@ -311,6 +364,7 @@ public final class Simulator<Node: SimulatedNode, External> {
                 }
             }
             for output in context.outputs { outputs.append((id, output)) }
+            if trace != nil { traceState(id) }
         }
 
         /// Applies the handler's write: at once with instant storage (and then, if asked, tells
@@ -332,6 +386,7 @@ public final class Simulator<Node: SimulatedNode, External> {
             }
             while let durable = context.persisted {
                 disks[id] = durable
+                if let trace { trace.record(persistRecord(id)) }
                 guard context.notifyWhenDurable else { return }
                 context.persisted = nil
                 context.notifyWhenDurable = false
@@ -341,16 +396,35 @@ public final class Simulator<Node: SimulatedNode, External> {
 
         private mutating func transmit(_ message: Node.Message, from: NodeID, to: NodeID) {
             stats.messagesSent += 1
+            let id = stats.messagesSent
             if context.rng.chance(perMille: network.dropPerMille) {
                 stats.messagesDropped += 1
+                if let trace { traceSend(trace, message, from, to, id: id, arrives: nil, copy: false) }
                 return
             }
             let extra = links.isEmpty ? .zero : linkDelay(from, to)
-            queue.push(.deliver(from: from, to: to, message), at: now + network.drawDelay(&context.rng) + extra)
+            let arrives = now + network.drawDelay(&context.rng) + extra
+            queue.push(.deliver(from: from, to: to, message, id: id), at: arrives)
+            if let trace { traceSend(trace, message, from, to, id: id, arrives: arrives, copy: false) }
             if context.rng.chance(perMille: network.duplicatePerMille) {
                 stats.messagesDuplicated += 1
-                queue.push(.deliver(from: from, to: to, message), at: now + network.drawDelay(&context.rng) + extra)
+                let again = now + network.drawDelay(&context.rng) + extra
+                queue.push(.deliver(from: from, to: to, message, id: id), at: again)
+                if let trace { traceSend(trace, message, from, to, id: id, arrives: again, copy: true) }
             }
+        }
+
+        /// A send: `arrives` nil when the wire lost it; `copy` for the network's duplicate.
+        private func traceSend(_ trace: TraceRecorder, _ message: Node.Message, _ from: NodeID, _ to: NodeID,
+                               id: UInt64, arrives: SimTime?, copy: Bool) {
+            let (kind, payload) = TraceRecorder.describe(message)
+            var pairs: [(String, JSONValue)] = [
+                ("type", copy ? "duplicate" : "send"), ("sim", JSONValue(traceSimulation)), ("id", JSONValue(id)),
+                ("from", JSONValue(from)), ("to", JSONValue(to)), ("at", JSONValue(now.nanoseconds)),
+                ("kind", .string(kind)), ("payload", .string(payload)),
+            ]
+            if let arrives { pairs.append(("due", JSONValue(arrives.nanoseconds))) } else { pairs.append(("lost", "wire")) }
+            trace.record(pairs)
         }
 
         private func linkDelay(_ from: NodeID, _ to: NodeID) -> SimDuration {

@@ -44,11 +44,14 @@ enum CLI {
     }
 
     /// Launches the binary with `input` on stdin (nil: stdin closed) and a time limit.
-    static func launch(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> (Result, Duration) {
+    /// With `viaShell`, runs `/bin/bash` with `arguments` and the binary's path in `$B`.
+    static func launch(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                       viaShell: Bool = false) throws -> (Result, Duration) {
         let process = Process()
-        process.executableURL = try binary
+        process.executableURL = viaShell ? URL(fileURLWithPath: "/bin/bash") : try binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if viaShell { process.environment?["B"] = try binary.path }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -8,11 +8,14 @@ struct DemoSharedOptions {
     var format = OutputFormat.text
     var quiet = false
     var help = false
+    /// Where to write the message-level trace (JSON Lines), if anywhere.
+    var trace: String?
 
     static let help: [(String, String)] = [
         ("--seed <n>", "Seed of the run, 0...18446744073709551615; the same seed prints the same bytes. (default: 1)"),
         ("--format <format>", "text, or json: one object per line (JSON Lines). (default: text)"),
         ("--quiet", "Print only the header, tables and summary, not every event."),
+        ("--trace <path>", "Write every message, timer, fault, write and node state of the run to this file, one JSON object per line (README: Trace files)."),
         ("-h, --help", "Show this help."),
     ]
 
@@ -53,6 +56,10 @@ struct DemoSharedOptions {
                 }
                 shared.format = format
             case "--quiet": shared.quiet = true
+            case "--trace":
+                let path = try value(word, inline)
+                guard !path.isEmpty else { throw AdvisorError(.usage, "--trace needs a path") }
+                shared.trace = path
             case "-h", "--help": shared.help = true
             default:
                 rest.append(inline.map { "\(word)=\($0)" } ?? word)

@@ -44,6 +44,7 @@ enum DemoExecution {
     /// Prints the run to stdout, a block at a time, and writes its artifacts to the files
     /// named on the command line, which are opened before the run so a bad path fails at once.
     static func run(_ prepared: PreparedDemo, shared: DemoSharedOptions) throws -> DemoVerdict {
+        let traceFile = try shared.trace.map { path throws(AdvisorError) in try OutputFile(path, for: "--trace") }
         var files: [(parameter: String, file: OutputFile)] = []
         for (parameter, path) in prepared.outputFiles {
             files.append((parameter, try OutputFile(path, for: "--\(parameter)")))
@@ -57,13 +58,41 @@ enum DemoExecution {
                 buffer = ""
             }
         }
-        let outcome = prepared.run(on: timeline)
+        let recorder = traceFile == nil ? nil : TraceRecorder()
+        let outcome = TraceRecorder.$current.withValue(recorder) { prepared.run(on: timeline) }
         Console.out(buffer)
+        if let traceFile, let recorder { try writeTrace(recorder, of: prepared, outcome: outcome, to: traceFile) }
         for (parameter, file) in files {
             let lines = outcome.artifacts.filter { $0.parameter == parameter }.flatMap(\.lines)
             try file.write(lines.map { $0 + "\n" }.joined())
         }
         return outcome.verdict
+    }
+}
+
+extension DemoExecution {
+    /// The trace file: a first line naming the run, every record, a last line with the verdict.
+    static func writeTrace(_ recorder: TraceRecorder, of prepared: PreparedDemo, outcome: DemoOutcome,
+                           to file: OutputFile) throws(AdvisorError) {
+        let head = JSONValue.object([
+            ("type", "trace"), ("schema", JSONValue(TraceRecorder.schemaVersion)), ("demo", .string(prepared.id)),
+            ("seed", JSONValue(prepared.seed)), ("settings", .object(prepared.settings)),
+            ("replay", .string(prepared.replayCommand)),
+        ])
+        var text = head.serialized + "\n"
+        for line in recorder.lines {
+            text += line
+            text += "\n"
+            if text.utf8.count >= 1 << 16 {
+                try file.write(text)
+                text = ""
+            }
+        }
+        let verdict = outcome.verdict
+        text += JSONValue.object([("type", "verdict"), ("verdict", .string(verdict.rawValue)),
+                                  ("exit", JSONValue(verdict.exitCode)),
+                                  ("finding", .optional(outcome.finding?.description))]).serialized + "\n"
+        try file.write(text)
     }
 }
 
@@ -77,7 +106,7 @@ enum DemoCompletion {
            !parameter.isFlag {
             return parameter.values
         }
-        return demo.parameters.map { "--\($0.name)" } + ["--seed", "--format", "--quiet", "--help"]
+        return demo.parameters.map { "--\($0.name)" } + ["--seed", "--format", "--quiet", "--trace", "--help"]
             + (demo.acceptsInjections ? ["--inject"] : [])
     }
 }

@@ -15,7 +15,8 @@ final class OutputFile {
         // O_NONBLOCK: opening a FIFO nobody reads fails at once (ENXIO) instead of hanging.
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw AdvisorError(.cantCreate, "cannot create \(option) file '\(path)': \(String(cString: strerror(errno)))")
+            let reason = errno == ENXIO ? "it is a FIFO that no process is reading" : String(cString: strerror(errno))
+            throw AdvisorError(.cantCreate, "cannot create \(option) file '\(path)': \(reason)")
         }
         var info = stat()
         let kind = fstat(fd, &info) == 0 ? info.st_mode & S_IFMT : 0
