@@ -25,8 +25,17 @@ struct CheckCommand: ParsableCommand {
               completion: .custom { _, _, _ in DemoRegistry.ids })
     var name: String
 
-    @Option(help: "Seeds to run, as FIRST..LAST (inclusive), or one seed.")
-    var seeds: SeedRange = SeedRange(first: 1, last: 100)
+    @Option(help: "Seeds to run, as FIRST..LAST (inclusive), or one seed. (default: 1..100; with --edges or --variants, 1..3)")
+    var seeds: SeedRange?
+
+    @Flag(help: "Sweep the demo's declared ranges: every parameter at each end of its range, one at a time, then --combinations random settings of all of them; every run must pass.")
+    var edges = false
+
+    @Option(help: "With --edges: how many random combinations of in-range values to try (drawn from a fixed seed).")
+    var combinations = 200
+
+    @Flag(help: "Run every deliberately broken variant the demo declares: each must be caught (VIOLATED) on at least one seed.")
+    var variants = false
 
     @Flag(help: "Stop at the first seed that does not pass.")
     var failFast = false
@@ -46,17 +55,31 @@ struct CheckCommand: ParsableCommand {
             guard !shared.help, shared.format == .text, !shared.quiet else {
                 throw AdvisorError(.usage, "check takes no --help, --format or --quiet for the demo; see 'dsadvisor check --help'")
             }
+            Interrupt.install()
+            defer { Interrupt.restore() }
+            if edges || variants {
+                guard case .declared(let definition) = entry else {
+                    throw AdvisorError(.unavailable, "demo '\(name)' has no declaration to sweep yet")
+                }
+                let sweep = CheckSweep(demo: AnyDemo(definition), base: own, seeds: seeds ?? SeedRange(first: 1, last: 3),
+                                       failFast: failFast)
+                let failed = variants ? try sweep.variants() : try sweep.edges(combinations: combinations,
+                                                                                 acceptUndecided: acceptUndecided)
+                if failed { throw ExitCode(1) }
+                return
+            }
             let sweep = try entry.sweep(own)
-            let tally = try run(sweep.run, replay: sweep.replay)
+            let tally = try CheckCommand.run(sweep.run, replay: sweep.replay, seeds: seeds ?? SeedRange(first: 1, last: 100),
+                                             failFast: failFast)
             Console.out(tally.report(name: name))
             if let verdict = tally.failingVerdict(acceptUndecided: acceptUndecided) { throw ExitCode(verdict.exitCode) }
         }
     }
 
-    private func run(_ runSeed: (UInt64) throws -> DemoOutcome, replay: (UInt64) -> String) throws -> CheckTally {
+    /// Runs every seed of `seeds`, printing each one that does not pass.
+    static func run(_ runSeed: (UInt64) throws -> DemoOutcome, replay: (UInt64) -> String, seeds: SeedRange,
+                    failFast: Bool, label: String = "") throws -> CheckTally {
         var tally = CheckTally()
-        Interrupt.install()
-        defer { Interrupt.restore() }
         var seed = seeds.first
         while true {
             if Interrupt.requested {
@@ -66,7 +89,7 @@ struct CheckCommand: ParsableCommand {
             let outcome = try runSeed(seed)
             tally.count(outcome, seed: seed, replay: replay(seed))
             if let finding = outcome.finding {
-                Console.out("seed \(seed): \(outcome.verdict.rawValue) \(finding)\n")
+                Console.out("\(label)seed \(seed): \(outcome.verdict.rawValue) \(finding)\n")
                 if failFast { break }
             }
             guard seed < seeds.last else { break }
@@ -88,6 +111,12 @@ struct CheckTally {
         let verdict = outcome.verdict
         counts[verdict, default: 0] += 1
         if verdict != .pass, first[verdict] == nil { first[verdict] = (seed, replay) }
+    }
+
+    mutating func add(_ other: CheckTally) {
+        for (verdict, count) in other.counts { counts[verdict, default: 0] += count }
+        for (verdict, found) in other.first where first[verdict] == nil { first[verdict] = found }
+        interrupted = interrupted || other.interrupted
     }
 
     /// The most serious verdict that makes the check fail, if any.

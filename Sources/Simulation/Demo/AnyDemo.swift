@@ -30,7 +30,7 @@ public struct AnyDemo {
 }
 
 /// What help, completion and the edge sweep need to know of a parameter.
-public struct DemoParameterInfo: Sendable {
+public struct DemoParameterInfo {
     public let name: String
     public let help: String
     public let valueName: String?
@@ -39,7 +39,13 @@ public struct DemoParameterInfo: Sendable {
     public let defaultText: String
     public let samples: [String]
     public let isOutputFile: Bool
+    public let sweep: SweepRole
+    /// A random allowed value (see `DemoParameter.draw`).
+    public let draw: (inout SeededRNG) -> String?
     public var isFlag: Bool { valueName == nil }
+
+    /// The words that set this parameter to `value` (just the flag for a flag).
+    public func words(_ value: String) -> [String] { isFlag ? ["--\(name)"] : ["--\(name)", value] }
 
     init<O>(_ parameter: DemoParameter<O>) {
         name = parameter.name
@@ -50,6 +56,8 @@ public struct DemoParameterInfo: Sendable {
         defaultText = parameter.isFlag ? "" : parameter.defaultValue.text
         samples = parameter.samples
         isOutputFile = parameter.isOutputFile
+        sweep = parameter.sweep
+        draw = { parameter.draw(&$0) }
     }
 }
 

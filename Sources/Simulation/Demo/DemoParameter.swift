@@ -23,6 +23,10 @@ public struct DemoParameter<Options: DemoOptions> {
     public let range: String?
     /// Sweeps try the range's ends and random values inside it (`check --edges`).
     public let samples: [String]
+    /// How the CI sweep treats this parameter (`check --edges`, `check --variants`).
+    public var sweep = SweepRole.value
+    /// Draws a random allowed value, for the sweep's random combinations; nil: pick a sample.
+    var drawValue: ((inout SeededRNG) -> String)?
     /// The value is a path the CLI opens for writing before the run and fills with the
     /// outcome's artifact of this name afterwards (`DemoOutcome.artifacts`).
     public var isOutputFile = false
@@ -64,6 +68,39 @@ public struct DemoParameter<Options: DemoOptions> {
     }
 }
 
+/// What a parameter is to the sweeps that try a demo across its ranges.
+public enum SweepRole: Sendable {
+    /// An ordinary setting: try its range's ends and random values inside it.
+    case value
+    /// Selects a deliberately broken variant: kept out of the value sweeps, and each of its
+    /// values other than `none` must be caught (`check --variants`).
+    case brokenVariant
+    /// Selects another mode of the demo (an experiment): tried alone, never combined.
+    case mode
+}
+
+extension DemoParameter {
+    /// Marks the parameter as the switch for deliberately broken variants.
+    public func asBrokenVariant() -> DemoParameter {
+        var copy = self
+        copy.sweep = .brokenVariant
+        return copy
+    }
+
+    /// Marks the parameter as selecting another mode of the demo.
+    public func asMode() -> DemoParameter {
+        var copy = self
+        copy.sweep = .mode
+        return copy
+    }
+
+    /// A random allowed value: uniform in a numeric range, else one of the samples.
+    public func draw(_ rng: inout SeededRNG) -> String? {
+        if let drawValue { return drawValue(&rng) }
+        return rng.pick(samples)
+    }
+}
+
 extension DemoParameter {
     /// An integer within `range` (and optionally a few values outside it, such as 0 for "off").
     public static func integer<V: FixedWidthInteger & Sendable>(
@@ -71,7 +108,7 @@ extension DemoParameter {
         also extra: [V] = [], valueName: String = "n", help: String
     ) -> DemoParameter {
         let rangeText = (extra.map { "\($0)" } + ["\(range.lowerBound)...\(range.upperBound)"]).joined(separator: " or ")
-        return DemoParameter(
+        var parameter = DemoParameter(
             name: name, help: help, valueName: valueName, range: rangeText,
             samples: extra.map { "\($0)" } + ["\(range.lowerBound)", "\(range.upperBound)"],
             assign: { options, text in
@@ -82,7 +119,10 @@ extension DemoParameter {
                 options[keyPath: keyPath] = value
                 return nil
             },
-            render: { JSONValue(Int64(clamping: $0[keyPath: keyPath])) })
+            render: { JSONValue($0[keyPath: keyPath]) })
+        let low = Int64(clamping: range.lowerBound), high = Int64(clamping: range.upperBound)
+        parameter.drawValue = { rng in "\(low + Int64(bitPattern: rng.below(UInt64(bitPattern: high &- low) &+ 1)))" }
+        return parameter
     }
 
     /// A duration typed in whole milliseconds (`--timeout-ms 250`).
@@ -90,7 +130,7 @@ extension DemoParameter {
         _ name: String, _ keyPath: WritableKeyPath<Options, SimDuration>, in range: ClosedRange<UInt64>,
         help: String
     ) -> DemoParameter {
-        DemoParameter(
+        var parameter = DemoParameter(
             name: name, help: help, valueName: "ms", range: "\(range.lowerBound)...\(range.upperBound)",
             samples: ["\(range.lowerBound)", "\(range.upperBound)"],
             assign: { options, text in
@@ -101,6 +141,8 @@ extension DemoParameter {
                 return nil
             },
             render: { JSONValue($0[keyPath: keyPath].milliseconds) })
+        parameter.drawValue = { rng in "\(range.lowerBound + rng.below(range.upperBound - range.lowerBound + 1))" }
+        return parameter
     }
 
     /// One of an enumeration's raw values.

@@ -1,0 +1,91 @@
+import DSAdvisorCore
+import Simulation
+
+/// `check NAME --edges` and `check NAME --variants`: a demo tried across what its declaration
+/// allows. The edges are every parameter at each end of its range, one at a time, then random
+/// combinations of all of them drawn from a fixed seed; every run must PASS, since a correct
+/// protocol at a setting `--help` allows must neither break nor run out of horizon. The
+/// variants are the deliberately broken builds the demo declares; each must be caught.
+struct CheckSweep {
+    let demo: AnyDemo
+    /// Options typed after the demo's name, applied before each setting.
+    let base: [String]
+    let seeds: SeedRange
+    let failFast: Bool
+
+    /// The combinations' generator: fixed, so CI tries the same settings every run.
+    static let combinationSeed: UInt64 = 0xED6E5
+
+    /// Returns whether anything failed.
+    func edges(combinations: Int, acceptUndecided: Bool) throws -> Bool {
+        var settings: [[String]] = []
+        for parameter in demo.parameters where parameter.sweep != .brokenVariant {
+            for sample in parameter.samples { settings.append(parameter.words(sample)) }
+        }
+        var rng = SeededRNG(seed: Self.combinationSeed)
+        let combinable = demo.parameters.filter { $0.sweep == .value }
+        for _ in 0..<combinations {
+            var words: [String] = []
+            for parameter in combinable where rng.below(2) == 0 {
+                if let value = parameter.draw(&rng) { words += parameter.words(value) }
+            }
+            settings.append(words)
+        }
+        var tally = CheckTally()
+        var rejected = 0
+        for words in settings {
+            guard case .success(let prepared) = demo.prepare(base + words) else {
+                // A combination that breaks a rule between parameters is not a run.
+                rejected += 1
+                continue
+            }
+            let label = words.isEmpty ? "defaults " : words.joined(separator: " ") + " "
+            tally.add(try CheckCommand.run({ seed in
+                var run = prepared
+                run.seed = seed
+                return run.runQuietly()
+            }, replay: { seed in
+                var run = prepared
+                run.seed = seed
+                return run.replayCommand
+            }, seeds: seeds, failFast: failFast, label: label))
+            if tally.interrupted || (failFast && tally.failingVerdict(acceptUndecided: acceptUndecided) != nil) { break }
+        }
+        var report = tally.report(name: "\(demo.id) edges: \(settings.count - rejected) settings")
+        if rejected > 0 { report += "\(rejected) random combinations broke a rule between parameters and were skipped\n" }
+        Console.out(report)
+        return tally.failingVerdict(acceptUndecided: acceptUndecided) != nil
+    }
+
+    /// Returns whether some variant went uncaught.
+    func variants() throws -> Bool {
+        var uncaught: [String] = []
+        var tried = 0
+        for parameter in demo.parameters where parameter.sweep == .brokenVariant {
+            for value in parameter.values where value != "none" && value != parameter.defaultText {
+                tried += 1
+                let words = base + parameter.words(value)
+                let prepared = try demo.prepared(words)
+                var caught: (seed: UInt64, finding: InvariantViolation)? = nil
+                var seed = seeds.first
+                while caught == nil && !Interrupt.requested {
+                    var run = prepared
+                    run.seed = seed
+                    let outcome = run.runQuietly()
+                    if let violation = outcome.violation { caught = (seed, violation) }
+                    guard seed < seeds.last else { break }
+                    seed += 1
+                }
+                let label = "--\(parameter.name) \(value)"
+                if let caught {
+                    Console.out("\(label): caught at seed \(caught.seed): '\(caught.finding.invariant)'\n")
+                } else {
+                    Console.out("\(label): NOT CAUGHT in seeds \(seeds.first)..\(seeds.last)\n")
+                    uncaught.append(label)
+                }
+            }
+        }
+        Console.out("\(demo.id) variants: \(tried - uncaught.count)/\(tried) caught\n")
+        return !uncaught.isEmpty || tried == 0
+    }
+}
