@@ -6,6 +6,14 @@ public struct DSAdvisorCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "dsadvisor",
         abstract: "Choose distributed-systems patterns, with reasons, and watch them run.",
+        discussion: """
+            Exit status: 0 success (a demo's PASS); 64 usage (an unknown value or id, or a value out of its \
+            range); 65 data (a knowledge base or answers file that does not load); 66 no input; 69 \
+            unavailable (a demo not built yet); 70 an invariant broke (a demo's VIOLATED); 73 an output \
+            file that cannot be created or is not a file, FIFO or device; 74 an I/O error (a full disk, \
+            a closed stdout, a broken pipe); 75 a demo's INCOMPLETE (a liveness goal not reached within \
+            the run's horizon: not lost data); 2 a demo's UNDECIDED (a checker out of budget: never a pass).
+            """,
         subcommands: [
             RecommendCommand.self, AskCommand.self, PatternsCommand.self, ShowCommand.self,
             CompareCommand.self, TreeCommand.self, ValidateCommand.self,
