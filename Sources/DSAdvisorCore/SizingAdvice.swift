@@ -24,11 +24,16 @@ public struct SizingAdvice: Sendable, Equatable {
     public var assumed: Bool
     public var models: [Model]
 
-    /// f from the `failures-tolerated` answer: its leading number (`"2"`, `"3-plus"`).
+    /// The most failures sizing reasons about: far beyond any real cluster, and small enough
+    /// that 3f+1 cannot overflow.
+    public static let failuresMax = 1_000
+
+    /// f from the `failures-tolerated` answer: its leading number (`"2"`, `"3-plus"`); nil when
+    /// there is none or it is above `failuresMax` (`validate` reports such an option).
     public static func failures(from answer: String?) -> Int? {
         guard let answer else { return nil }
         let digits = answer.prefix { $0.isNumber }
-        return Int(digits).flatMap { $0 > 0 ? $0 : nil }
+        return Int(digits).flatMap { (1...failuresMax).contains($0) ? $0 : nil }
     }
 
     public init(failures f: Int, assumed: Bool, models wanted: [SizingModel]) {

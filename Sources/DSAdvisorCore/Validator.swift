@@ -40,6 +40,14 @@ public struct Validator: Sendable {
                 problems.append(Diagnostic(pattern.location, "pattern '\(pattern.id)': demo id '\(demo)' is not kebab-case"))
             }
         }
+        for question in base.questions where question.id == "failures-tolerated" {
+            for choice in question.choices {
+                let digits = choice.id.prefix { $0.isNumber }
+                if !digits.isEmpty, SizingAdvice.failures(from: choice.id) == nil {
+                    problems.append(Diagnostic(question.location, "question 'failures-tolerated': option '\(choice.id)' must start with a number of failures within 1...\(SizingAdvice.failuresMax)"))
+                }
+            }
+        }
         let (examplesRun, failures) = ExampleRunner(base: base).failures()
         problems += failures
         var unbuilt: [String] = []

@@ -234,8 +234,13 @@ struct KnowledgeBaseParser {
             let e = fields(item, what: "\(what) effect", allowed: ["pattern", "score", "reason"])
             let pattern = string(e, "pattern", in: item, what: "\(what) effect")
             let scoreText = string(e, "score", in: item, what: "\(what) effect")
-            let score = Int(scoreText.hasPrefix("+") ? String(scoreText.dropFirst()) : scoreText)
+            var score = Int(scoreText.hasPrefix("+") ? String(scoreText.dropFirst()) : scoreText)
             if score == nil, !scoreText.isEmpty { error(e["score"], "\(what): score '\(scoreText)' is not a whole number") }
+            // Sums of scores must not overflow, however many rules fire.
+            if let value = score, !Effect.scoreRange.contains(value) {
+                error(e["score"], "\(what): score \(value) is outside \(Effect.scoreRange.lowerBound)...\(Effect.scoreRange.upperBound)")
+                score = nil
+            }
             effectMarks.append((pattern, document.location(e["pattern"] ?? item)))
             effects.append(Effect(pattern: pattern, score: score ?? 0,
                                   reason: string(e, "reason", in: item, what: "\(what) effect")))

@@ -185,6 +185,10 @@ public struct Pattern: Sendable, Equatable {
 }
 
 public struct Effect: Sendable, Equatable {
+    /// The scores a rule may give: wide enough for any weighting, narrow enough that no sum of
+    /// every rule in a knowledge base can overflow.
+    public static let scoreRange = -1_000...1_000
+
     public var pattern: String
     public var score: Int
     public var reason: String
