@@ -28,6 +28,9 @@ let patterns: [(name: String, dependsOn: [String])] = [
     ("QuorumKV", ["VectorClocks", "ConsistentHashing"]),
 ]
 
+/// Patterns whose tests include text scenarios (`Tests/PatternsTests/<Name>/Scenarios/*.txt`).
+let scenarioPatterns: Set<String> = []
+
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in
     [
         .target(
@@ -37,8 +40,9 @@ let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in
         ),
         .testTarget(
             name: "\(pattern.name)Tests",
-            dependencies: [.target(name: pattern.name), "Simulation"],
-            path: "Tests/PatternsTests/\(pattern.name)"
+            dependencies: [.target(name: pattern.name), "Simulation", "ScenarioTesting"],
+            path: "Tests/PatternsTests/\(pattern.name)",
+            exclude: scenarioPatterns.contains(pattern.name) ? ["Scenarios"] : []
         ),
     ]
 }
@@ -62,7 +66,9 @@ let package = Package(
             // without it each event goes through runtime generic metadata (about 10x slower).
             swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
         ),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "ScenarioTesting"], exclude: ["Scenarios"]),
+        // The runner of the text scenarios (etcd's datadriven style) the pattern tests share.
+        .target(name: "ScenarioTesting", path: "Tests/ScenarioTesting"),
         // The knowledge-base model and its YAML loader, shared by the build-time generator
         // (which embeds trees/ as Swift literals) and by the engine (for --tree).
         .target(name: "KnowledgeBase", dependencies: [.product(name: "Yams", package: "Yams")]),
