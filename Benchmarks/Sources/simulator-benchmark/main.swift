@@ -67,4 +67,13 @@ benchmark("1M events, 64 nodes, 1000 messages in flight, 1-20 ms delay with a 20
     precondition(runRelay(nodes: 64, inFlight: 1000, network: network) == eventsPerIteration)
 }
 
+// The same workload as the first, with the trace recorder on (`--trace FILE`): every send,
+// delivery and state change becomes a JSON record in memory.
+benchmark("1M events, 5 nodes, 100 messages in flight, reliable network, trace recording on") {
+    let events = TraceRecorder.$current.withValue(TraceRecorder()) {
+        runRelay(nodes: 5, inFlight: 100, network: .reliable)
+    }
+    precondition(events == eventsPerIteration)
+}
+
 Benchmark.main()
