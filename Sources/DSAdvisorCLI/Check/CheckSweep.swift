@@ -85,7 +85,8 @@ struct CheckSweep {
                 }
             }
         }
-        Console.out("\(demo.id) variants: \(tried - uncaught.count)/\(tried) caught\n")
-        return !uncaught.isEmpty || tried == 0
+        Console.out(tried == 0 ? "\(demo.id) declares no deliberately broken variant\n"
+                               : "\(demo.id) variants: \(tried - uncaught.count)/\(tried) caught\n")
+        return !uncaught.isEmpty
     }
 }

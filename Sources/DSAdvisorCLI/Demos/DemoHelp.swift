@@ -29,6 +29,7 @@ enum DemoHelp {
     static func row(_ parameter: DemoParameterInfo) -> (String, String) {
         let name = "--\(parameter.name)" + (parameter.valueName.map { " <\($0)>" } ?? "")
         var help = parameter.help
+        if parameter.sweep == .brokenVariant { help += " (A deliberately broken build: its checker must catch it.)" }
         if !parameter.values.isEmpty { help += " One of: \(parameter.values.joined(separator: ", "))." }
         if let range = parameter.range { help += " Range: \(range)." }
         if !parameter.isFlag { help += " (default: \(parameter.defaultText))" }
