@@ -6,7 +6,7 @@
 ///     1s delay n0->n3 1500ms   (one way: messages from n0 to n3 take 1500 ms longer)
 ///     1s cut n0->n3            (one way: messages from n0 to n3 are lost)
 ///
-/// A time is a decimal number of `s`, `ms` or `us` from the start of the run.
+/// A time is a decimal number of `s`, `ms`, `us` or `ns` from the start of the run.
 public enum FaultScript {
     /// Parses one injection for a cluster of `nodeCount` nodes, or says what is wrong with it.
     public static func parse(_ text: String, nodeCount: Int) -> Result<ScheduledFault, FaultScriptError> {
@@ -60,7 +60,7 @@ public enum FaultScript {
 
     /// `2.5s`, `300ms`, `750us`: a decimal number and a unit.
     static func duration(_ word: String) -> SimDuration? {
-        let units: [(String, UInt64)] = [("ms", 1_000_000), ("us", 1_000), ("s", 1_000_000_000)]
+        let units: [(String, UInt64)] = [("ms", 1_000_000), ("us", 1_000), ("ns", 1), ("s", 1_000_000_000)]
         guard let (unit, scale) = units.first(where: { word.hasSuffix($0.0) }) else { return nil }
         let number = word.dropLast(unit.count)
         let parts = number.split(separator: ".", omittingEmptySubsequences: false)
@@ -85,9 +85,13 @@ public enum FaultScript {
         "\(seconds(fault.at)) \(words(fault.fault))"
     }
 
+    /// The time in the largest unit that writes it exactly, so a replay injects at the same instant.
     static func seconds(_ time: SimTime) -> String {
-        let ms = time.nanoseconds / 1_000_000
-        return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(ms)ms"
+        let ns = time.nanoseconds
+        if ns % 1_000_000_000 == 0 { return "\(ns / 1_000_000_000)s" }
+        if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
+        if ns % 1_000 == 0 { return "\(ns / 1_000)us" }
+        return "\(ns)ns"
     }
 
     static func words(_ fault: Fault) -> String {
