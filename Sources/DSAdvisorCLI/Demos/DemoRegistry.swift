@@ -1,4 +1,5 @@
 import ArgumentParser
+import MessageQueue
 import PubSub
 import Simulation
 
@@ -72,7 +73,7 @@ enum DemoRegistry {
         .command(GossipDemoCommand.self),
         .command(FailureDetectionDemoCommand.self),
         .declared(PubSubDemo.self),
-        .command(MessageQueueDemoCommand.self),
+        .declared(MessageQueueDemo.self),
         .command(EventLogDemoCommand.self),
         .command(DistributedLockDemoCommand.self),
         .command(CircuitBreakerDemoCommand.self),
