@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventLog
 import MessageQueue
 import PubSub
 import Simulation
@@ -74,7 +75,7 @@ enum DemoRegistry {
         .command(FailureDetectionDemoCommand.self),
         .declared(PubSubDemo.self),
         .declared(MessageQueueDemo.self),
-        .command(EventLogDemoCommand.self),
+        .declared(EventLogDemo.self),
         .command(DistributedLockDemoCommand.self),
         .command(CircuitBreakerDemoCommand.self),
         .command(SagaDemoCommand.self),
