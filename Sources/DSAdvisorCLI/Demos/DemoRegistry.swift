@@ -1,4 +1,5 @@
 import ArgumentParser
+import DistributedLock
 import EventLog
 import MessageQueue
 import PubSub
@@ -76,7 +77,7 @@ enum DemoRegistry {
         .declared(PubSubDemo.self),
         .declared(MessageQueueDemo.self),
         .declared(EventLogDemo.self),
-        .command(DistributedLockDemoCommand.self),
+        .declared(DistributedLockDemo.self),
         .command(CircuitBreakerDemoCommand.self),
         .command(SagaDemoCommand.self),
         .command(DistributedCacheDemoCommand.self),
