@@ -3,6 +3,7 @@ import DistributedLock
 import EventLog
 import MessageQueue
 import PubSub
+import Saga
 import Simulation
 
 /// Every demo the binary can run, in catalog order (as SwiftLint lists its built-in rules).
@@ -79,7 +80,7 @@ enum DemoRegistry {
         .declared(EventLogDemo.self),
         .declared(DistributedLockDemo.self),
         .command(CircuitBreakerDemoCommand.self),
-        .command(SagaDemoCommand.self),
+        .declared(SagaDemo.self),
         .command(DistributedCacheDemoCommand.self),
         .command(LoadBalancingDemoCommand.self),
         .command(ServiceMeshDemoCommand.self),
