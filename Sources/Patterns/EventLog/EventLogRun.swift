@@ -135,6 +135,9 @@ final class EventLogRun {
             // settled: the deadline came first, which says nothing about loss.
             if finishedAt != nil {
                 violation = finding
+            } else if let lost = lostAcknowledgement() {
+                violation = InvariantViolation(invariant: "no acknowledged write lost", detail: lost, seed: seed,
+                                               step: sim.stats.events, time: sim.now)
             } else {
                 shortfall = finding
                 shortfall?.detail = "\(failure.detail), when the run stopped at its horizon of"
@@ -142,6 +145,21 @@ final class EventLogRun {
             }
         }
         return violation
+    }
+
+    /// An acknowledged record that no live broker holds any more (a truncated `acks=1` write):
+    /// lost for good, whatever the horizon.
+    private func lostAcknowledgement() -> String? {
+        let logs = config.brokerIDs.compactMap { broker($0)?.logs }
+        for p in 0..<config.partitions {
+            for ack in checker.unverified[p] where !logs.contains(where: { log in
+                log[p].records.contains { $0.producerID == Producer.producerID && $0.sequence == ack.sequence }
+            }) {
+                return "p\(p) seq \(ack.sequence) was acknowledged at offset \(ack.offset), and no live broker's log"
+                    + " holds it any more"
+            }
+        }
+        return nil
     }
 
     /// How long a run may take before it stops looking: the fault script (under 1.2 s), then

@@ -6,6 +6,7 @@ private func lines(_ options: EventLogDemo.Options) -> (lines: [String], outcome
     var out: [String] = []
     let timeline = Timeline(format: .text, quiet: false) { out.append($0) }
     let outcome = EventLogDemo.run(options, on: timeline)
+    timeline.finish(outcome, replay: "")
     return (out, outcome)
 }
 
