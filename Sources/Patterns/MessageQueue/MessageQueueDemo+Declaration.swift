@@ -41,7 +41,7 @@ extension MessageQueueDemo: DemoDefinition {
             ],
             injections: \.injected,
             nodeCount: { $0.consumers + 2 },
-            details: { _ in [("story consumers", JSONValue(3))] },
+            details: { _ in [("story-consumers", JSONValue(3))] },
             run: run)
     }
 }
