@@ -1,5 +1,9 @@
 import ArgumentParser
+import DistributedLock
+import EventLog
+import MessageQueue
 import PubSub
+import Saga
 import Simulation
 
 /// Every demo the binary can run, in catalog order (as SwiftLint lists its built-in rules).
@@ -72,11 +76,11 @@ enum DemoRegistry {
         .command(GossipDemoCommand.self),
         .command(FailureDetectionDemoCommand.self),
         .declared(PubSubDemo.self),
-        .command(MessageQueueDemoCommand.self),
-        .command(EventLogDemoCommand.self),
-        .command(DistributedLockDemoCommand.self),
+        .declared(MessageQueueDemo.self),
+        .declared(EventLogDemo.self),
+        .declared(DistributedLockDemo.self),
         .command(CircuitBreakerDemoCommand.self),
-        .command(SagaDemoCommand.self),
+        .declared(SagaDemo.self),
         .command(DistributedCacheDemoCommand.self),
         .command(LoadBalancingDemoCommand.self),
         .command(ServiceMeshDemoCommand.self),

@@ -28,9 +28,12 @@ final class EventLogRun {
     let seed: UInt64
     let timeline: Timeline
     let sim: Simulator<EventLogNode, Script>
-    let deadline = SimTime.zero + .seconds(4)
+    /// When the run stops looking (`horizon`), if it has not settled by then.
+    let deadline: SimTime
     var checker: EventLogChecker
     var violation: InvariantViolation?
+    /// A goal not reached by the deadline (records not yet acknowledged, committed or output).
+    var shortfall: InvariantViolation?
     var crashedBroker: NodeID?
     var crashedConsumer: NodeID?
     var stalledConsumer: NodeID?
@@ -49,6 +52,7 @@ final class EventLogRun {
         self.config = config
         self.seed = seed
         self.timeline = timeline
+        deadline = .zero + Self.horizon(config, lossPerMille: network.dropPerMille)
         sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network,
                         disks: Array(repeating: EventLogDurable(config: config), count: config.nodeCount))
         checker = EventLogChecker(config: config, duplicatesAreViolations: duplicatesAreViolations)
@@ -125,10 +129,47 @@ final class EventLogRun {
         guard violation == nil else { return violation }
         if let producer { checker.finish(producer: producer) }
         if let failure = checker.failure {
-            violation = InvariantViolation(invariant: failure.invariant, detail: failure.detail, seed: seed,
-                                           step: sim.stats.events, time: sim.now)
+            let finding = InvariantViolation(invariant: failure.invariant, detail: failure.detail, seed: seed,
+                                             step: sim.stats.events, time: sim.now)
+            // Settled (everything acknowledged and output) yet short: records are gone. Not
+            // settled: the deadline came first, which says nothing about loss.
+            if finishedAt != nil {
+                violation = finding
+            } else if let lost = lostAcknowledgement() {
+                violation = InvariantViolation(invariant: "no acknowledged write lost", detail: lost, seed: seed,
+                                               step: sim.stats.events, time: sim.now)
+            } else {
+                shortfall = finding
+                shortfall?.detail = "\(failure.detail), when the run stopped at its horizon of"
+                    + " \(deadline - .zero) (from --records and --loss); a horizon, nothing is known to be lost"
+            }
         }
         return violation
+    }
+
+    /// An acknowledged record that no live broker holds any more (a truncated `acks=1` write):
+    /// lost for good, whatever the horizon.
+    private func lostAcknowledgement() -> String? {
+        let logs = config.brokerIDs.compactMap { broker($0)?.logs }
+        for p in 0..<config.partitions {
+            for ack in checker.unverified[p] where !logs.contains(where: { log in
+                log[p].records.contains { $0.producerID == Producer.producerID && $0.sequence == ack.sequence }
+            }) {
+                return "p\(p) seq \(ack.sequence) was acknowledged at offset \(ack.offset), and no live broker's log"
+                    + " holds it any more"
+            }
+        }
+        return nil
+    }
+
+    /// How long a run may take before it stops looking: the fault script (under 1.2 s), then
+    /// every record at the producer's pace with a request timeout for each lost or duplicated
+    /// exchange, four times over, and a second for the last fetches and commits. A correct run
+    /// settles long before.
+    static func horizon(_ config: EventLogConfig, lossPerMille: UInt32) -> SimDuration {
+        let records = UInt64(config.recordPartitions.count)
+        let perRecord = config.produceInterval + config.requestTimeout * UInt64(1 + lossPerMille) / 500
+        return .seconds(3) + perRecord * (4 * records)
     }
 
     private func report(_ node: NodeID, _ output: EventLogOutput) {

@@ -14,28 +14,18 @@
 import Simulation
 
 public enum MessageQueueDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var consumers: Int
-        public var messages: Int
-        public var visibilityTimeout: SimDuration
-        public var maxReceiveCount: Int
-        public var poisonPerMille: UInt32
-        public var faults: FaultPlan.Kinds
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var consumers = 4
+        public var messages = 40
+        public var visibilityTimeout = SimDuration.seconds(1)
+        public var maxReceiveCount = 3
+        public var poisonPerMille: UInt32 = 50
+        public var faults = FaultMode.drawn(.all)
+        /// Scripted faults (`--inject`), added to act 2's drawn faults.
+        public var injected: [ScheduledFault] = []
         public var flaw: EffectStore.Flaw?
-
-        public init(seed: UInt64 = 1, consumers: Int = 4, messages: Int = 40, visibilityTimeout: SimDuration = .seconds(1),
-                    maxReceiveCount: Int = 3, poisonPerMille: UInt32 = 50, faults: FaultPlan.Kinds = .all,
-                    flaw: EffectStore.Flaw? = nil) {
-            self.seed = seed
-            self.consumers = consumers
-            self.messages = messages
-            self.visibilityTimeout = visibilityTimeout
-            self.maxReceiveCount = maxReceiveCount
-            self.poisonPerMille = poisonPerMille
-            self.faults = faults
-            self.flaw = flaw
-        }
     }
 
     /// One act's plan: who, what, which faults, and whether to stage the two crashes.
@@ -51,6 +41,8 @@ public enum MessageQueueDemo {
     struct ActResult {
         var auditor: QueueAuditor
         var violation: InvariantViolation?
+        /// A message still unresolved at the act's horizon.
+        var shortfall: InvariantViolation?
         var balance = 0
         var deadLetters: [QueuedMessage] = []
         var crashes: UInt64 = 0
@@ -58,45 +50,39 @@ public enum MessageQueueDemo {
     }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
-        timeline.header(demo: "message-queue", seed: options.seed, settings: [
-            ("consumers", JSONValue(options.consumers)), ("messages", JSONValue(options.messages)),
-            ("visibilityTimeoutMs", JSONValue(options.visibilityTimeout.milliseconds)),
-            ("maxReceiveCount", JSONValue(options.maxReceiveCount)), ("poisonPerMille", JSONValue(options.poisonPerMille)),
-            ("faults", .string(faultNames(options.faults))), ("flaw", .string(options.flaw?.rawValue ?? "none")),
-        ])
         timeline.note("Queue semantics of SQS: receive hides a message for the visibility timeout; only a "
             + "delete with the latest receipt removes it; after maxReceiveCount receives it goes to the "
             + "dead-letter queue. Consumers dedupe by message id in the same transaction as the effect.")
         timeline.section("Act 1: three consumers, two crashes, one poison message")
         let story = runAct(options, act: storyAct(options), timeline: timeline)
         printDeadLetters(story, timeline: timeline)
-        timeline.section("Act 2: random run, seed \(options.seed), faults \(faultNames(options.faults))")
+        timeline.section("Act 2: random run, seed \(options.seed), faults \(options.faults)")
         var rng = SeededRNG(seed: options.seed).stream(11)
         let random = runAct(options, act: randomAct(options, rng: &rng), timeline: nil)
         printStats(random, options: options, timeline: timeline)
         let violation = story.violation ?? random.violation
-        timeline.summary([
-            ("act 1", .string(actLine(story))),
-            ("act 2", .string(actLine(random))),
-            ("invariants", .string(violation == nil
-                ? "held: every effect applied once though delivered more often; nothing lost; "
-                    + "every poison message dead-lettered; ledger balance matches"
-                : "BROKEN")),
+        let shortfall = story.shortfall ?? random.shortfall
+        timeline.summary(actRows(story, act: 1) + actRows(random, act: 2) + [
+            ("invariants", .string(violation != nil ? "BROKEN"
+                : shortfall != nil ? "safety held; not every message was resolved within the horizon"
+                : "held: every effect applied once though delivered more often; nothing lost; "
+                    + "every poison message dead-lettered; ledger balance matches")),
         ])
-        return DemoOutcome(violation: violation)
+        return DemoOutcome(violation: violation, shortfall: shortfall)
     }
 
-    static func actLine(_ r: ActResult) -> String {
+    /// An act's figures, one number per row.
+    static func actRows(_ r: ActResult, act: Int) -> [(String, JSONValue)] {
         let a = r.auditor
-        return "\(a.deliveries) deliveries (\(a.redeliveries) redeliveries), \(a.dedupeHits) dedupe hits, "
-            + "\(r.deadLetters.count) dead-lettered (\(a.healthyDeadLettered) healthy), balance \(r.balance), "
-            + "done at \(r.end)"
-    }
-
-    static func faultNames(_ kinds: FaultPlan.Kinds) -> String {
-        let names = [(FaultPlan.Kinds.crash, "crash"), (.partition, "partition"), (.drop, "drop")]
-            .filter { kinds.contains($0.0) }.map(\.1)
-        return names.isEmpty ? "none" : names.joined(separator: ",")
+        return [
+            ("act \(act) deliveries", JSONValue(a.deliveries)),
+            ("act \(act) redeliveries", JSONValue(a.redeliveries)),
+            ("act \(act) dedupe hits", JSONValue(a.dedupeHits)),
+            ("act \(act) dead-lettered", JSONValue(r.deadLetters.count)),
+            ("act \(act) dead-lettered healthy", JSONValue(a.healthyDeadLettered)),
+            ("act \(act) balance", JSONValue(r.balance)),
+            ("act \(act) done ms", JSONValue(r.end.nanoseconds / 1_000_000)),
+        ]
     }
 
     static func storyAct(_ options: Options) -> Act {
@@ -113,9 +99,10 @@ public enum MessageQueueDemo {
         let visibility = options.visibilityTimeout
         let settings = QueueConsumer.Settings(processMin: visibility / 10, processMax: visibility * 2 / 5,
                                               slowPerMille: 60, slowBy: visibility, failureBackoff: visibility / 5)
-        let plan = FaultPlan.random(kinds: options.faults, nodeCount: options.consumers + 2, start: .zero + .milliseconds(300),
+        let drawn = FaultPlan.random(kinds: options.faults.kinds, nodeCount: options.consumers + 2, start: .zero + .milliseconds(300),
                                     end: .zero + .seconds(10), meanGap: .milliseconds(1500), maxOutage: .seconds(1),
                                     maxDown: 1, baseline: .unreliable, rng: &rng)
+        let plan = FaultPlan(drawn.faults + options.injected)
         return Act(consumers: options.consumers, messages: messages, settings: settings, faults: plan,
                    network: .unreliable, staged: false)
     }

@@ -4,10 +4,11 @@
 /// - no poison effect: a message that cannot be processed never changes the ledger;
 /// - delete after effect: the queue forgets a message only after its effect is committed;
 /// - bounded redelivery: no message is delivered more than `maxReceiveCount` times;
-/// - no loss (at the end): every message the queue accepted was either processed to
-///   completion (effect applied once, then deleted) or moved to the dead-letter queue; every
-///   poison message is in the dead-letter queue; and the ledger's balance is the sum of the
-///   applied messages' amounts.
+/// - every message resolved (liveness, at the end): every message the queue accepted was
+///   either processed to completion (effect applied once, then deleted) or moved to the
+///   dead-letter queue;
+/// - at the end, too: every poison message is in the dead-letter queue, and the ledger's
+///   balance is the sum of the applied messages' amounts.
 ///
 /// A healthy message can still reach the dead-letter queue when it was received
 /// `maxReceiveCount` times without being deleted (its consumers crashed or were too slow);
@@ -72,7 +73,10 @@ public struct QueueAuditor: Sendable {
     public func finish(balance: Int) -> (String, String)? {
         for id in order {
             let resolvedHere = removed.contains(id) || deadLettered.contains(id)
-            if !resolvedHere { return ("no loss", "m\(id) was neither processed to completion nor dead-lettered") }
+            if !resolvedHere {
+                return ("every message resolved", "m\(id) was neither processed to completion nor dead-lettered, "
+                    + "\(resolved) of \(order.count) messages resolved")
+            }
             if amounts[id]?.poison == true && !deadLettered.contains(id) {
                 return ("poison dead-lettered", "poison m\(id) did not reach the dead-letter queue")
             }

@@ -21,6 +21,8 @@ final class SagaHarness {
     let timeline: Timeline
     let scenarios: [SagaScenario]
     let storyCount: Int
+    /// Whether the burst has its crash (false under `--faults none`).
+    let scripted: Bool
     var checker = SagaInvariantChecker()
     var tally = Tally()
     private var nextScripted = 0
@@ -28,7 +30,9 @@ final class SagaHarness {
     /// Section titles to print once the clock reaches them (when their saga begins).
     private var sections: [(at: SimTime, title: String)] = []
 
-    init(sim: Simulator<SagaNode, Never>, timeline: Timeline, story: [SagaScenario], burst: [SagaScenario]) {
+    init(sim: Simulator<SagaNode, Never>, timeline: Timeline, story: [SagaScenario], burst: [SagaScenario],
+         scripted: Bool = true) {
+        self.scripted = scripted
         self.sim = sim
         self.timeline = timeline
         scenarios = story + burst
@@ -41,7 +45,9 @@ final class SagaHarness {
         submitNext(after: .milliseconds(10))
         while let occurrence = sim.step() {
             guard sim.now <= limit else {
-                return SagaBreach(invariant: "saga-liveness", detail: "sagas still running at \(limit)")
+                let open = scenarios.count - tally.ended.count
+                return SagaBreach(invariant: SagaInvariantChecker.liveness,
+                                  detail: "\(open) of \(scenarios.count) sagas still running at \(limit)")
             }
             narrate(occurrence)
             if let breach = checker.audit(sim.disks) { return breach }
@@ -105,13 +111,15 @@ final class SagaHarness {
         let crashAt = delay + into
         let downFor = SimDuration.random(in: .milliseconds(50), .milliseconds(600), using: &rng)
         sections.append((sim.now + delay, "burst: \(scenarios.count - nextScripted) concurrent sagas, outcomes "
-            + "drawn from the seed; n\(victim) crashes \(into) in, for \(downFor)"))
+            + "drawn from the seed" + (scripted ? "; n\(victim) crashes \(into) in, for \(downFor)" : "")))
         for scenario in scenarios[nextScripted...] {
             let offset = delay + SimDuration.random(in: .zero, .milliseconds(30), using: &rng)
             sim.submit(.begin(saga: scenario.saga, fixture: scenario.fixture), to: 0, after: offset)
         }
-        sim.inject(.crash(victim), after: crashAt)
-        sim.inject(.restart(victim), after: crashAt + downFor)
+        if scripted {
+            sim.inject(.crash(victim), after: crashAt)
+            sim.inject(.restart(victim), after: crashAt + downFor)
+        }
         nextScripted = scenarios.count
     }
 

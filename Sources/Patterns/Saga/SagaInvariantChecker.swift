@@ -25,6 +25,9 @@ public struct SagaBreach: Equatable, Sendable {
 }
 
 public struct SagaInvariantChecker: Sendable {
+    /// The one liveness goal: a saga not finished at the horizon is a shortfall, not a breach.
+    static let liveness = "saga-liveness"
+
     private var ledgerAudited: [Int] = Array(repeating: 0, count: SagaStep.allCases.count)
     private var applied: Set<IdempotencyKey> = []
     private var logAudited = 0
@@ -117,7 +120,7 @@ public struct SagaInvariantChecker: Sendable {
     public func finalCheck(_ disks: [SagaDisk?], sagas: [Int]) -> SagaBreach? {
         for saga in sagas {
             guard let outcome = histories[saga]?.outcome else {
-                return SagaBreach(invariant: "saga-liveness", detail: "saga \(saga) never finished")
+                return SagaBreach(invariant: Self.liveness, detail: "saga \(saga) never finished")
             }
             for step in SagaStep.allCases {
                 guard case .participant(_, let state)? = disks[step.node] else { continue }

@@ -63,6 +63,13 @@ public struct SagaScenario: Equatable, Sendable {
         }
     }
 
+    /// The same saga with its scripted fault left out (`--faults none`).
+    var withoutFault: SagaScenario {
+        var copy = self
+        copy.trigger = nil
+        return copy
+    }
+
     /// What the correct protocol does with this saga when nothing else goes wrong.
     public var expectation: String {
         var stalled = fixture.slowAt

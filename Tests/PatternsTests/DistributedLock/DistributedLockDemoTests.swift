@@ -13,7 +13,7 @@ func lockRun(_ options: DistributedLockDemo.Options) -> (lines: [String], outcom
     #expect(run.outcome.violation == nil)
     let text = run.lines.joined(separator: "\n")
     #expect(text.contains("REJECT    write from n1 with token 1 < 4"))
-    #expect(text.contains("With fencing: stale write rejected"))
+    #expect(text.contains("With fencing: 1 stale write(s) rejected by their token"))
     #expect(text.contains("Without fencing: CORRUPTED: stale n1 (token 1) overwrote"))
     #expect(run.lines.allSatisfy { $0.count <= 100 })
 }
@@ -34,7 +34,7 @@ func lockRun(_ options: DistributedLockDemo.Options) -> (lines: [String], outcom
     let shared = lockRun(.init(seed: 1, flaw: .sharedIgnoresWriter)).outcome
     #expect(shared.violation?.invariant == "mutual exclusion")
     let forgetful = (UInt64(1)...30).compactMap {
-        lockRun(.init(seed: $0, faults: .crash, flaw: .forgetsTokenCounter)).outcome.violation
+        lockRun(.init(seed: $0, faults: .drawn(.crash), flaw: .forgetsTokenCounter)).outcome.violation
     }
     #expect(!forgetful.isEmpty)
     #expect(forgetful.allSatisfy { $0.invariant == "fencing tokens increase" || $0.invariant == "storage rejects stale tokens" })

@@ -33,6 +33,6 @@ func queueRun(_ options: MessageQueueDemo.Options) -> (lines: [String], outcome:
 
 @Test func brokenStoresAreCaught() {
     #expect(queueRun(.init(seed: 1, flaw: .noDedupe)).outcome.violation?.invariant == "effects once")
-    let caught = (UInt64(1)...20).compactMap { queueRun(.init(seed: $0, faults: .crash, flaw: .dedupeInMemory)).outcome.violation }
+    let caught = (UInt64(1)...20).compactMap { queueRun(.init(seed: $0, faults: .drawn(.crash), flaw: .dedupeInMemory)).outcome.violation }
     #expect(!caught.isEmpty && caught.allSatisfy { $0.invariant == "effects once" })
 }

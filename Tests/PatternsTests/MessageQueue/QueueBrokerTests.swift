@@ -91,6 +91,6 @@ struct BrokerBench {
     #expect(a.observe(.effectApplied(id: 1, amount: 5, by: 2))?.0 == "effects once")
     var b = QueueAuditor(maxReceiveCount: 3)
     b.sending(QueuedMessage(id: 1, amount: 5, poison: false))
-    #expect(b.finish(balance: 0)?.0 == "no loss")
+    #expect(b.finish(balance: 0)?.0 == "every message resolved")
     #expect(b.observe(.received(id: 1, by: 1, count: 4, receipt: 9))?.0 == "bounded redelivery")
 }

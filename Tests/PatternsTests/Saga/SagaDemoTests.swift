@@ -11,9 +11,9 @@ private func lines(_ options: SagaDemo.Options, format: OutputFormat = .text) ->
 }
 
 @Test func sameSeedSameBytesDifferentSeedsDiffer() {
-    let a = lines(SagaDemo.Options(seed: 3, faults: .all)).0
-    #expect(a == lines(SagaDemo.Options(seed: 3, faults: .all)).0)
-    #expect(a != lines(SagaDemo.Options(seed: 4, faults: .all)).0)
+    let a = lines(SagaDemo.Options(seed: 3, faults: .drawn(.all))).0
+    #expect(a == lines(SagaDemo.Options(seed: 3, faults: .drawn(.all))).0)
+    #expect(a != lines(SagaDemo.Options(seed: 4, faults: .drawn(.all))).0)
     #expect(a.allSatisfy { $0.count <= 100 })
 }
 
@@ -41,7 +41,7 @@ func storyEndsAsTheProtocolPredicts(seed: UInt64) throws {
 @Test func seedSweepWithRandomFaultsHoldsEveryInvariant() {
     for seed in UInt64(1)...25 {
         let timeline = Timeline(format: .text, quiet: true) { _ in }
-        let outcome = SagaDemo.run(SagaDemo.Options(seed: seed, faults: .all, dropPerMille: 150,
+        let outcome = SagaDemo.run(SagaDemo.Options(seed: seed, faults: .drawn(.all), dropPerMille: 150,
                                                     duplicatePerMille: 150), on: timeline)
         #expect(outcome.violation == nil, "seed \(seed): \(String(describing: outcome.violation))")
     }
