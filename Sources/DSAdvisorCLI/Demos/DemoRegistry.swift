@@ -1,5 +1,8 @@
 import ArgumentParser
 import PubSub
+import QuorumKV
+import ReadReplicas
+import Sharding
 import Simulation
 
 /// Every demo the binary can run, in catalog order (as SwiftLint lists its built-in rules).
@@ -62,13 +65,13 @@ enum DemoRegistry {
     static let entries: [Entry] = [
         .command(RaftDemoCommand.self),
         .command(PBFTDemoCommand.self),
-        .command(QuorumKVDemoCommand.self),
+        .declared(QuorumKVDemo.self),
         .command(EventualConsistencyDemoCommand.self),
         .command(CRDTDemoCommand.self),
         .command(VectorClockDemoCommand.self),
-        .command(ConsistentHashingDemoCommand.self),
-        .command(ShardingDemoCommand.self),
-        .command(ReadReplicasDemoCommand.self),
+        .declared(TimedConsistentHashingDemo.self),
+        .declared(ShardingDemo.self),
+        .declared(ReadReplicasDemo.self),
         .command(GossipDemoCommand.self),
         .command(FailureDetectionDemoCommand.self),
         .declared(PubSubDemo.self),
