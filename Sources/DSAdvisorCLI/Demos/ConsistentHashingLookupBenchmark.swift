@@ -54,13 +54,13 @@ struct LookupBenchmark {
             return sum
         })
         timeline.table("Lookup benchmark: \(nodes) nodes x \(virtualNodes) virtual nodes = \(ring.points.count) points",
-                       columns: ["lookup", "wall ns/op x10", "cpu ns/op x10", "ops", "checksum"], rows: rows)
-        timeline.note("Wall clock (ContinuousClock) and this thread's CPU time, in tenths of a nanosecond per "
-            + "operation: on a shared machine the second excludes the time the thread spent descheduled.")
+                       columns: ["lookup", "wall ns/op", "cpu ns/op", "ops", "checksum"], rows: rows)
+        timeline.note("Wall clock (ContinuousClock) and this thread's CPU time per operation: on a shared "
+            + "machine the second excludes the time the thread spent descheduled.")
     }
 
-    /// One row: the label, wall and CPU time per operation in tenths of a nanosecond, the
-    /// operation count and the checksum.
+    /// One row: the label, wall and CPU nanoseconds per operation (one decimal), the operation
+    /// count and the checksum.
     private func time(_ label: String, _ operations: Int, _ body: () -> Int) -> [JSONValue] {
         let clock = ContinuousClock()
         var checksum = 0
@@ -69,9 +69,11 @@ struct LookupBenchmark {
         let cpu = threadCPUNanoseconds() - cpuStart
         let wall = UInt64(elapsed.components.seconds) * 1_000_000_000 + UInt64(elapsed.components.attoseconds / 1_000_000_000)
         let ops = UInt64(max(operations, 1))
-        return [.string(label), JSONValue(wall * 10 / ops), JSONValue(cpu * 10 / ops), JSONValue(operations),
-                JSONValue(checksum)]
+        return [.string(label), .string(tenths(wall * 10 / ops)), .string(tenths(cpu * 10 / ops)),
+                JSONValue(operations), JSONValue(checksum)]
     }
+
+    private func tenths(_ value: UInt64) -> String { "\(value / 10).\(value % 10)" }
 
     private func threadCPUNanoseconds() -> UInt64 {
         var spec = timespec()
