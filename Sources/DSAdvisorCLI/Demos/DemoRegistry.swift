@@ -3,7 +3,10 @@ import DistributedLock
 import EventLog
 import MessageQueue
 import PubSub
+import QuorumKV
+import ReadReplicas
 import Saga
+import Sharding
 import Simulation
 
 /// Every demo the binary can run, in catalog order (as SwiftLint lists its built-in rules).
@@ -66,13 +69,13 @@ enum DemoRegistry {
     static let entries: [Entry] = [
         .command(RaftDemoCommand.self),
         .command(PBFTDemoCommand.self),
-        .command(QuorumKVDemoCommand.self),
+        .declared(QuorumKVDemo.self),
         .command(EventualConsistencyDemoCommand.self),
         .command(CRDTDemoCommand.self),
         .command(VectorClockDemoCommand.self),
-        .command(ConsistentHashingDemoCommand.self),
-        .command(ShardingDemoCommand.self),
-        .command(ReadReplicasDemoCommand.self),
+        .declared(TimedConsistentHashingDemo.self),
+        .declared(ShardingDemo.self),
+        .declared(ReadReplicasDemo.self),
         .command(GossipDemoCommand.self),
         .command(FailureDetectionDemoCommand.self),
         .declared(PubSubDemo.self),

@@ -10,54 +10,52 @@
 import Simulation
 
 public enum ConsistentHashingDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var keys: Int
-        public var nodes: Int
-        public var virtualNodes: Int
-        public var replicas: Int
-        public var epsilonPercent: Int
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var keys = 100_000
+        public var nodes = 10
+        public var virtualNodes = 160
+        public var replicas = 3
+        public var epsilonPercent = 10
         /// Take the next `replicas` points instead of distinct nodes: a deliberately broken
         /// walk (the design sketch's) that the replica check must catch.
-        public var naiveWalk: Bool
+        public var naiveWalk = false
+        /// `bench` times lookups instead of running the demo (only where a clock is offered,
+        /// see `declaration(timing:)`).
+        public var experiment: Experiment?
+    }
 
-        public init(seed: UInt64 = 1, keys: Int = 100_000, nodes: Int = 10, virtualNodes: Int = 160,
-                    replicas: Int = 3, epsilonPercent: Int = 10, naiveWalk: Bool = false) {
-            self.seed = seed
-            self.keys = keys
-            self.nodes = nodes
-            self.virtualNodes = virtualNodes
-            self.replicas = replicas
-            self.epsilonPercent = epsilonPercent
-            self.naiveWalk = naiveWalk
-        }
+    /// What `--experiment` selects instead of the demo.
+    public enum Experiment: String, CaseIterable, Sendable {
+        /// Wall-clock lookup timings, run by the CLI (this module reads no clock).
+        case bench
+    }
+
+    /// The replica walk, as `--walk` names it.
+    public enum Walk: String, CaseIterable, Sendable {
+        case distinct
+        case nextPoints = "next-points"
     }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
         var experiment = PlacementExperiment(seed: options.seed, keys: options.keys, nodes: options.nodes)
-        timeline.header(demo: "consistent-hashing", seed: options.seed, settings: [
-            ("keys", JSONValue(options.keys)), ("nodes", JSONValue(options.nodes)),
-            ("vnodes", JSONValue(options.virtualNodes)), ("replicas", JSONValue(options.replicas)),
-            ("epsilon", .string("\(options.epsilonPercent)%")),
-            ("hash", .string(HashRing.Placement.fnv1aMix.rawValue)),
-            ("walk", .string(options.naiveWalk ? "next-points" : "distinct-nodes")),
-        ])
         timeline.note("\(grouped(options.keys)) keys named user:<random> go to nodes n0..n\(options.nodes - 1); "
             + "then n\(experiment.joiner) joins and n\(experiment.leaver) leaves. A key's hash is "
             + "SplitMix64(FNV-1a 64(name)); node n's points sit at the hash of \"n<n>#<i>\".")
         let moves = rebalancing(&experiment, options, timeline)
         spread(experiment, options, timeline)
         let skips = preferenceLists(&experiment, options, timeline)
-        let verdict = experiment.violation.map { "BROKEN: \($0.invariant)" }
-            ?? "joins and leaves moved only the changed node's keys; replicas distinct; loads within capacity"
-        timeline.summary([
-            ("keys", .string(grouped(options.keys))),
-            ("join moves", .string(moves.map { "\($0.scheme) \(grouped($0.movedOnAdd))" }.joined(separator: "; "))),
-            ("ideal", .string("\(grouped((options.keys + (options.nodes + 1) / 2) / (options.nodes + 1))) (K/(N+1))")),
-            ("replica walks", .string("\(grouped(skips.keys)) of \(grouped(options.keys)) skipped a repeated node")),
+        var summary: [(String, JSONValue)] = [("keys", JSONValue(options.keys))]
+        for move in moves { summary.append(("join moves, \(move.scheme)", JSONValue(move.movedOnAdd))) }
+        summary += [
+            ("ideal moves (K/(N+1))", JSONValue((options.keys + (options.nodes + 1) / 2) / (options.nodes + 1))),
+            ("replica walks skipping a repeated node", JSONValue(skips.keys)),
             ("checks", JSONValue(experiment.checks)),
-            ("verdict", .string(verdict)),
-        ])
+            ("invariants", .string("joins and leaves move only the changed node's keys; replicas distinct; "
+                + "loads within capacity")),
+        ]
+        timeline.summary(summary)
         return DemoOutcome(violation: experiment.violation)
     }
 

@@ -24,6 +24,7 @@ struct ConcurrentCarts {
         var handoffs = 0
         var repairs = 0
         var violation: InvariantViolation?
+        var shortfall: InvariantViolation?
     }
 
     static let clients = 4
@@ -63,9 +64,10 @@ struct ConcurrentCarts {
         for client in clients {
             cluster.at(.milliseconds(rng.below(40))) { step(client, 0) }
         }
-        cluster.run(until: .zero + span + .seconds(2))
+        let settle = KVCluster.settleTime(policy, network)
+        cluster.run(until: .zero + span + settle)
         if cluster.violation == nil { cluster.checkDurability("end") }
-        if cluster.violation == nil { cluster.checkHandoffComplete() }
+        if cluster.violation == nil { cluster.checkHandoffComplete(settle: settle) }
         let stored = Self.keys.flatMap { CartClient.items(cluster.audit($0)) }
         outcome.lost = clients.flatMap(\.acknowledgedItems).filter { !stored.contains($0) }.sorted()
         if policy.resolution == .siblings, let first = outcome.lost.first {
@@ -75,6 +77,7 @@ struct ConcurrentCarts {
         outcome.handoffs = cluster.handoffs
         outcome.repairs = cluster.repairs
         outcome.violation = cluster.violation
+        outcome.shortfall = cluster.shortfall
         return outcome
     }
 }

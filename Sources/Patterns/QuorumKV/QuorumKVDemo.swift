@@ -6,47 +6,34 @@
 /// Simplifications:
 /// - See `StoreNode`: static ring, no anti-entropy, clients co-located with coordinators.
 import Simulation
-import VectorClocks
 
 public enum QuorumKVDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var nodes: Int
-        public var n: Int
-        public var r: Int
-        public var w: Int
-        public var sloppy: Bool
-        public var resolution: Resolution
-        public var faults: FaultPlan.Kinds
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var nodes = 5
+        public var n = 3
+        /// Replies a get waits for; taken as at most `n`.
+        public var r = 2
+        /// Acknowledgements a put waits for; taken as at most `n`.
+        public var w = 2
+        public var sloppy = false
+        public var resolution = Resolution.siblings
+        /// Faults drawn from the seed for the staleness and busy-cart runs (the story has its own).
+        public var faults = FaultMode.none
         /// Reads per configuration in the staleness measurement.
-        public var ops: Int
-        public var delayMin: SimDuration
-        public var delayMax: SimDuration
-        public var tailPerMille: UInt32
-        public var tailMax: SimDuration
-
-        public init(seed: UInt64 = 1, nodes: Int = 5, n: Int = 3, r: Int = 2, w: Int = 2, sloppy: Bool = false,
-                    resolution: Resolution = .siblings, faults: FaultPlan.Kinds = [], ops: Int = 700,
-                    delayMin: SimDuration = .milliseconds(1), delayMax: SimDuration = .milliseconds(20),
-                    tailPerMille: UInt32 = 50, tailMax: SimDuration = .milliseconds(100)) {
-            self.seed = seed
-            self.nodes = nodes
-            self.n = n
-            self.r = r
-            self.w = w
-            self.sloppy = sloppy
-            self.resolution = resolution
-            self.faults = faults
-            self.ops = ops
-            self.delayMin = delayMin
-            self.delayMax = delayMax
-            self.tailPerMille = tailPerMille
-            self.tailMax = tailMax
-        }
+        public var ops = 700
+        public var delayMin = SimDuration.milliseconds(1)
+        public var delayMax = SimDuration.milliseconds(20)
+        public var tailPerMille: UInt32 = 50
+        public var tailMax = SimDuration.milliseconds(100)
 
         var network: NetworkConditions {
             NetworkConditions(delayMin: delayMin, delayMax: delayMax, tailPerMille: tailPerMille, tailDelayMax: tailMax)
         }
+
+        /// The quorum the run uses: R and W larger than N are taken as N.
+        var quorum: (r: Int, w: Int) { (min(r, n), min(w, n)) }
 
         func policy(r: Int, w: Int) -> QuorumPolicy {
             let roundTrip = (delayMax + tailMax) * 2
@@ -54,17 +41,11 @@ public enum QuorumKVDemo {
                                 fallbackAfter: delayMax * 2 + .milliseconds(5),
                                 timeout: roundTrip + .milliseconds(100))
         }
+
+        var configuredPolicy: QuorumPolicy { policy(r: quorum.r, w: quorum.w) }
     }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
-        timeline.header(demo: "quorum-kv", seed: options.seed, settings: [
-            ("nodes", JSONValue(options.nodes)), ("n", JSONValue(options.n)), ("r", JSONValue(options.r)),
-            ("w", JSONValue(options.w)), ("sloppy", .bool(options.sloppy)),
-            ("resolve", .string(options.resolution.rawValue)),
-            ("faults", .string(faultsName(options.faults))), ("ops", JSONValue(options.ops)),
-            ("delay", .string("\(options.delayMin.milliseconds)-\(options.delayMax.milliseconds)ms")),
-            ("tail", .string("\(options.tailPerMille)‰ up to +\(options.tailMax.milliseconds)ms")),
-        ])
         let story = CartStory(seed: options.seed, nodes: options.nodes, network: options.network)
         timeline.section("1. Alice's cart, edited on both sides of a partition (N=3 R=2 W=2, sloppy, siblings)")
         let kept = story.run(.siblings, timeline: timeline)
@@ -81,44 +62,45 @@ public enum QuorumKVDemo {
                 + "anywhere: the later timestamp silently overwrote a concurrent write.")
         timeline.section("2. Stale reads under message delay (probabilistically bounded staleness)")
         let rows = staleness(options, timeline)
-        timeline.section("3. Four clients adding to three carts at once (\(options.policy(r: options.r, w: options.w).label), "
-            + "faults: \(faultsName(options.faults)))")
+        timeline.section("3. Four clients adding to three carts at once (\(options.configuredPolicy.label), "
+            + "faults: \(options.faults))")
         let carts = concurrentCarts(options, timeline)
-        let violation = kept.violation ?? rows.compactMap(\.violation).first ?? carts.compactMap(\.violation).first
-        let main = rows.first { $0.policy.r == options.r && $0.policy.w == options.w }
-        let keptText = kept.finalItems.joined(separator: ",") + "; lost: "
-            + (kept.lostItems.isEmpty ? "nothing" : kept.lostItems.joined(separator: ","))
-        let lwwText = lww.finalItems.joined(separator: ",") + "; lost: "
-            + (lww.lostItems.isEmpty ? "nothing" : lww.lostItems.joined(separator: ","))
+        let violation = kept.violation ?? lww.violation ?? rows.compactMap(\.violation).first
+            ?? carts.compactMap(\.outcome.violation).first
+        let shortfall = kept.shortfall ?? lww.shortfall ?? rows.compactMap(\.shortfall).first
+            ?? carts.compactMap(\.outcome.shortfall).first
+        let main = rows.first { $0.policy.r == options.quorum.r && $0.policy.w == options.quorum.w }
         let configuredCarts = carts.first { $0.resolution == options.resolution }?.outcome
-        let cartsText = configuredCarts.map { "\($0.acked) additions acknowledged, \($0.siblingReads) reads saw siblings, "
-            + "\($0.lost.count) lost (\(options.resolution.rawValue))" } ?? "-"
-        let staleText = rows.map { row -> String in
-            "R=\(row.policy.r) W=\(row.policy.w): " + percent(row.stale, row.reads)
-        }.joined(separator: "; ")
-        var configured = "-"
-        if let main {
-            configured = "\(main.policy.label): \(main.stale) stale of \(main.reads) reads, \(main.failed) failed"
+        var summary: [(String, JSONValue)] = [
+            ("cart, siblings", .string(kept.finalItems.joined(separator: ","))),
+            ("cart, siblings lost", .string(kept.lostItems.joined(separator: ","))),
+            ("cart, lww", .string(lww.finalItems.joined(separator: ","))),
+            ("cart, lww lost", .string(lww.lostItems.joined(separator: ","))),
+        ]
+        for row in rows {
+            summary.append(("stale reads ‰ R=\(row.policy.r) W=\(row.policy.w)", perMille(row.stale, row.reads)))
         }
-        let verdict = violation.map { "BROKEN: \($0.invariant)" } ?? "all invariants held"
-        timeline.summary([
-            ("cart, siblings", .string(keptText)),
-            ("cart, lww", .string(lwwText)),
-            ("stale reads", .string(staleText)),
-            ("configured", .string(configured)),
-            ("busy carts", .string(cartsText)),
-            ("invariants", .string("read-after-acknowledged-write (R+W>N, strict), put on W disks, "
-                + "durability, hints handed back, no lost additions (siblings)")),
-            ("verdict", .string(verdict)),
-        ])
-        return DemoOutcome(violation: violation)
+        if let main {
+            summary += [("configured reads", JSONValue(main.reads)), ("configured stale", JSONValue(main.stale)),
+                        ("configured failed", JSONValue(main.failed))]
+        }
+        if let configuredCarts {
+            summary += [("busy carts acknowledged", JSONValue(configuredCarts.acked)),
+                        ("busy carts sibling reads", JSONValue(configuredCarts.siblingReads)),
+                        ("busy carts lost", JSONValue(configuredCarts.lost.count))]
+        }
+        summary.append(("invariants", .string("read-after-acknowledged-write (R+W>N, strict), put on W disks, "
+            + "durability, no lost additions (siblings); hints handed back within the horizon")))
+        timeline.summary(summary)
+        return DemoOutcome(violation: violation, shortfall: shortfall)
     }
 
     private static func staleness(_ options: Options, _ timeline: Timeline) -> [StalenessExperiment.Row] {
+        let quorum = options.quorum
         var configs: [(Int, Int)] = [(1, 1), (1, 2), (2, 1), (2, 2)].filter { $0.0 <= options.n && $0.1 <= options.n }
-        if !configs.contains(where: { $0 == (options.r, options.w) }) { configs.append((options.r, options.w)) }
+        if !configs.contains(where: { $0 == quorum }) { configs.append(quorum) }
         let experiment = StalenessExperiment(seed: options.seed, nodes: options.nodes, network: options.network,
-                                             kinds: options.faults,
+                                             kinds: options.faults.kinds,
                                              readsPerOffset: max(1, options.ops / StalenessExperiment.offsets.count))
         let rows = configs.map { experiment.measure(options.policy(r: $0.0, w: $0.1), timeline: nil) }
         let offsetColumns = StalenessExperiment.offsets.map { "t=\($0)ms" }
@@ -135,26 +117,25 @@ public enum QuorumKVDemo {
             + "+\(options.tailMax.milliseconds)ms), so a read of R replicas that misses all W can still be "
             + "stale; the chance falls as t grows (t-visibility). With R+W>N and a strict quorum every read "
             + "quorum meets every write quorum: those rows are checked for zero, not measured.")
-        for row in rows where row.violation != nil {
-            timeline.note("\(row.policy.label): \(row.violation!.description)")
+        for row in rows {
+            if let finding = row.violation ?? row.shortfall { timeline.note("\(row.policy.label): \(finding.description)") }
         }
         return rows
     }
 
     private static func concurrentCarts(_ options: Options, _ timeline: Timeline)
-        -> [(resolution: Resolution, outcome: ConcurrentCarts.Outcome, violation: InvariantViolation?)] {
+        -> [(resolution: Resolution, outcome: ConcurrentCarts.Outcome)] {
         let workload = ConcurrentCarts(seed: options.seed, nodes: options.nodes, network: options.network,
-                                       kinds: options.faults, addsPerClient: 15)
-        let results = Resolution.allCases.map { resolution -> (Resolution, ConcurrentCarts.Outcome, InvariantViolation?) in
-            var policy = options.policy(r: options.r, w: options.w)
+                                       kinds: options.faults.kinds, addsPerClient: 15)
+        let results = Resolution.allCases.map { resolution -> (Resolution, ConcurrentCarts.Outcome) in
+            var policy = options.configuredPolicy
             policy.resolution = resolution
-            let outcome = workload.run(policy)
-            return (resolution, outcome, outcome.violation)
+            return (resolution, workload.run(policy))
         }
         timeline.table("Same seed, same clients, same faults; only the reconciliation differs",
                        columns: ["resolve", "acked", "failed", "sibling reads", "max siblings", "lost adds",
                                  "hints", "handoffs", "repairs"],
-                       rows: results.map { resolution, outcome, _ in
+                       rows: results.map { resolution, outcome in
                            [.string(resolution.rawValue), JSONValue(outcome.acked), JSONValue(outcome.failed),
                             JSONValue(outcome.siblingReads), JSONValue(outcome.maxSiblings), JSONValue(outcome.lost.count),
                             JSONValue(outcome.hints), JSONValue(outcome.handoffs), JSONValue(outcome.repairs)]
@@ -166,7 +147,7 @@ public enum QuorumKVDemo {
         }
         timeline.note("With siblings every acknowledged addition is checked to be in some stored version after "
             + "the faults heal and the hints are handed back.")
-        return results.map { ($0.0, $0.1, $0.2) }
+        return results.map { ($0.0, $0.1) }
     }
 
     static func percent(_ part: Int, _ whole: Int) -> String {
@@ -175,7 +156,8 @@ public enum QuorumKVDemo {
         return "\(tenths / 10).\(tenths % 10)%"
     }
 
-    public static func faultsName(_ kinds: FaultPlan.Kinds) -> String {
-        VectorClockDemo.faultsName(kinds)
+    /// `part` of `whole` in per mille, rounded; nil (no reads) as JSON null.
+    static func perMille(_ part: Int, _ whole: Int) -> JSONValue {
+        whole > 0 ? JSONValue((part * 1000 + whole / 2) / whole) : .null
     }
 }

@@ -20,6 +20,7 @@ struct StalenessExperiment {
         var hints = 0
         var repairs = 0
         var violation: InvariantViolation?
+        var shortfall: InvariantViolation?
 
         var reads: Int { byOffset.reduce(0) { $0 + $1.reads } }
         var stale: Int { byOffset.reduce(0) { $0 + $1.stale } }
@@ -36,7 +37,6 @@ struct StalenessExperiment {
     let kinds: FaultPlan.Kinds
     let readsPerOffset: Int
 
-    /// `claim`: hold the store to a stronger policy than it runs (tests of the checks only).
     /// `claim`: hold the store to a stronger policy than it runs (tests of the checks only).
     func measure(_ policy: QuorumPolicy, claim: QuorumPolicy? = nil, timeline: Timeline?) -> Row {
         let reads = Self.offsets.count * readsPerOffset
@@ -81,12 +81,14 @@ struct StalenessExperiment {
         for key in 0..<Self.keys {
             cluster.at(.milliseconds(UInt64(key) * 3)) { round(key, 1) }
         }
-        cluster.run(until: .zero + span + .seconds(2))
+        let settle = KVCluster.settleTime(policy, network)
+        cluster.run(until: .zero + span + settle)
         if cluster.violation == nil { cluster.checkDurability("end") }
-        if cluster.violation == nil { cluster.checkHandoffComplete() }
+        if cluster.violation == nil { cluster.checkHandoffComplete(settle: settle) }
         row.hints = cluster.hintsStored
         row.repairs = cluster.repairs
         row.violation = cluster.violation
+        row.shortfall = cluster.shortfall
         return row
     }
 }

@@ -11,38 +11,22 @@ import Simulation
 /// Simplifications: see each file; the primary does not fail, and there is no replica
 /// promotion (that is failover, another pattern).
 public enum ReadReplicasDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var replicas: Int
-        public var sessions: Int
-        public var keys: Int
-        public var durationMs: UInt64
-        public var writePerMille: UInt32
-        public var maxWaitMs: UInt64
-        public var crash: Bool
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var replicas = 3
+        public var sessions = 12
+        public var keys = 50
+        public var durationMs: UInt64 = 2000
+        public var writePerMille: UInt32 = 200
+        public var maxWaitMs: UInt64 = 10
+        /// `story` crashes one replica mid-run (the seed picks which and when); `none` does not.
+        public var faults = FaultMode.story
         /// A broken replica router that drops the session token.
         var forgetTokens = false
-
-        public init(seed: UInt64 = 1, replicas: Int = 3, sessions: Int = 12, keys: Int = 50, durationMs: UInt64 = 2000,
-                    writePerMille: UInt32 = 200, maxWaitMs: UInt64 = 10, crash: Bool = true) {
-            self.seed = seed
-            self.replicas = replicas
-            self.sessions = sessions
-            self.keys = keys
-            self.durationMs = durationMs
-            self.writePerMille = writePerMille
-            self.maxWaitMs = maxWaitMs
-            self.crash = crash
-        }
     }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
-        timeline.header(demo: "read-replicas", seed: options.seed, settings: [
-            ("replicas", JSONValue(options.replicas)), ("sessions", JSONValue(options.sessions)),
-            ("keys", JSONValue(options.keys)), ("duration_ms", JSONValue(options.durationMs)),
-            ("write_permille", JSONValue(options.writePerMille)), ("max_wait_ms", JSONValue(options.maxWaitMs)),
-            ("crash", .bool(options.crash)),
-        ])
         let root = SeededRNG(seed: options.seed)
         var rng = root.stream(1)
         let bursts = drawBursts(options, rng: &rng)
@@ -79,7 +63,7 @@ public enum ReadReplicasDemo {
     }
 
     static func crashPlan(_ options: Options, rng: inout SeededRNG) -> FaultPlan {
-        guard options.crash else { return .none }
+        guard options.faults == .story else { return .none }
         let node = 1 + Int(rng.below(UInt64(options.replicas)))
         let earliest = SimDuration.milliseconds(options.durationMs * 3 / 10)
         let start = SimDuration.random(in: earliest, .milliseconds(options.durationMs * 6 / 10), using: &rng)

@@ -50,21 +50,33 @@ extension ReadReplicasDemo {
             + " replica was behind.")
     }
 
+    /// `part` of `whole` in per mille; JSON null when there is no whole.
+    static func perMille(_ part: Int, _ whole: Int) -> JSONValue {
+        whole > 0 ? JSONValue(part * 1000 / whole) : .null
+    }
+
     static func summarize(_ results: [(ReadRouting, ReplicaRun.Metrics)], options: Options, on timeline: Timeline) {
         let primary = results[0].1, eventual = results[1].1, session = results[2].1
+        let micros = { (latencies: [UInt64], perMille: Int) in JSONValue(Figures.percentile(latencies, perMille) / 1_000) }
         timeline.summary([
-            ("replica share", .string("\(Figures.percent(eventual.onReplica, of: eventual.reads)) of reads without tokens,"
-                + " \(Figures.percent(session.onReplica, of: session.reads)) with (primary-only: \(Figures.percent(primary.onReplica, of: primary.reads)))")),
-            ("anomalies", .string("without tokens \(eventual.ryw) read-your-writes and \(eventual.monotonic) monotonic-read"
-                + " violations; with tokens \(session.ryw) and \(session.monotonic)")),
-            ("stale reads", .string("\(eventual.staleReads) without tokens, \(session.staleReads) with (others' writes"
-                + " may still be missing: tokens promise the session's own history, not recency)")),
-            ("token cost", .string("\(session.held) reads held, \(session.redirected) sent to the primary; p50/p99"
-                + " \(Figures.millis(Figures.percentile(session.readLatencies, 500)))/\(Figures.millis(Figures.percentile(session.readLatencies, 990))) ms vs"
-                + " \(Figures.millis(Figures.percentile(eventual.readLatencies, 500)))/\(Figures.millis(Figures.percentile(eventual.readLatencies, 990))) ms"
-                + " (a p99 near 50 ms is the read timeout on the crashed replica)")),
+            ("replica share ‰, primary-only", perMille(primary.onReplica, primary.reads)),
+            ("replica share ‰, without tokens", perMille(eventual.onReplica, eventual.reads)),
+            ("replica share ‰, with tokens", perMille(session.onReplica, session.reads)),
+            ("read-your-writes anomalies without tokens", JSONValue(eventual.ryw)),
+            ("monotonic-read anomalies without tokens", JSONValue(eventual.monotonic)),
+            ("read-your-writes anomalies with tokens", JSONValue(session.ryw)),
+            ("monotonic-read anomalies with tokens", JSONValue(session.monotonic)),
+            ("stale reads without tokens", JSONValue(eventual.staleReads)),
+            ("stale reads with tokens", JSONValue(session.staleReads)),
+            ("reads held with tokens", JSONValue(session.held)),
+            ("reads sent to the primary with tokens", JSONValue(session.redirected)),
+            ("read p50 us with tokens", micros(session.readLatencies, 500)),
+            ("read p99 us with tokens", micros(session.readLatencies, 990)),
+            ("read p50 us without tokens", micros(eventual.readLatencies, 500)),
+            ("read p99 us without tokens", micros(eventual.readLatencies, 990)),
             ("invariants", .string("prefix consistency in every mode; read-your-writes and monotonic reads with"
-                + " tokens: held")),
+                + " tokens: held (stale reads of others' writes are allowed: tokens promise the session's own"
+                + " history, not recency)")),
         ])
     }
 }

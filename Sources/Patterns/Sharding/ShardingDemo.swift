@@ -10,34 +10,20 @@ import Simulation
 /// `PlacementService` and `ShardClient`; the hash column is computed from the same key
 /// distribution, not simulated.
 public enum ShardingDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var nodes: Int
-        public var shards: Int
-        public var clients: Int
-        public var keys: Int
-        public var hotPerMille: UInt32
-        public var moves: Int
-        public var lossPerMille: UInt32
-        /// Cut a node off during the first move.
-        public var faults: Bool
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var nodes = 4
+        public var shards = 4
+        public var clients = 6
+        public var keys = 1000
+        public var hotPerMille: UInt32 = 600
+        public var moves = 3
+        public var lossPerMille: UInt32 = 10
+        /// `story` cuts a node off during the first move; `none` does not.
+        public var faults = FaultMode.story
         /// The broken variant for tests: switch ownership without freeze and catch-up.
-        public var unsafeSkipCatchUp: Bool
-
-        public init(seed: UInt64 = 1, nodes: Int = 4, shards: Int = 4, clients: Int = 6, keys: Int = 1000,
-                    hotPerMille: UInt32 = 600, moves: Int = 3, lossPerMille: UInt32 = 10,
-                    faults: Bool = true, unsafeSkipCatchUp: Bool = false) {
-            self.seed = seed
-            self.nodes = nodes
-            self.shards = shards
-            self.clients = clients
-            self.keys = keys
-            self.hotPerMille = hotPerMille
-            self.moves = moves
-            self.lossPerMille = lossPerMille
-            self.faults = faults
-            self.unsafeSkipCatchUp = unsafeSkipCatchUp
-        }
+        public var unsafeSkipCatchUp = false
 
         var config: ShardingConfig {
             // The hot range sits somewhere in the key space, chosen by the seed.
@@ -58,18 +44,10 @@ public enum ShardingDemo {
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
         let config = options.config
-        let hot = config.workload
-        timeline.header(demo: "sharding", seed: options.seed, settings: [
-            ("nodes", JSONValue(options.nodes)), ("shards", JSONValue(options.shards)),
-            ("clients", JSONValue(options.clients)), ("keys", JSONValue(options.keys)),
-            ("hot", .string("[\(hot.hotLow),\(hot.hotLow + hot.hotWidth)) \(options.hotPerMille)‰")),
-            ("writes", .string("\(config.writePerMille)‰")), ("moves", JSONValue(options.moves)),
-            ("loss", .string("\(options.lossPerMille)‰")), ("faults", .bool(options.faults)), ("unsafe", .bool(options.unsafeSkipCatchUp)),
-        ])
         compareSchemes(config, seed: options.seed, timeline)
         timeline.section("range-sharded cluster: placement n0, storage n1..n\(config.nodes), clients"
             + " n\(config.nodes + 1)..n\(config.nodes + config.clients)")
-        let run = ShardingRun(config: config, seed: options.seed, network: options.network, faults: options.faults,
+        let run = ShardingRun(config: config, seed: options.seed, network: options.network, faults: options.faults == .story,
                               timeline: timeline)
         let violation = run.execute()
         ShardingReport.tables(run, timeline)

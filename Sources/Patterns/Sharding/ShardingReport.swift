@@ -76,23 +76,32 @@ enum ShardingReport {
         let writes = run.checker.acked.map(\.count).reduce(0, +)
         let (before, after) = windows(run)
         var rows: [(String, JSONValue)] = [
-            ("operations", .string("\(completed) completed, \(writes) acknowledged writes")),
-            ("routing", .string("\(run.placement?.table.version ?? 0) versions, \(run.redirects) 'wrong shard'"
-                + " redirects, \(clients.map(\.movingRetries).reduce(0, +)) 'moving' retries,"
-                + " \(clients.map(\.timeouts).reduce(0, +)) timeouts")),
+            ("operations completed", JSONValue(completed)),
+            ("acknowledged writes", JSONValue(writes)),
+            ("routing versions", JSONValue(run.placement?.table.version ?? 0)),
+            ("wrong-shard redirects", JSONValue(run.redirects)),
+            ("moving retries", JSONValue(clients.map(\.movingRetries).reduce(0, +))),
+            ("timeouts", JSONValue(clients.map(\.timeouts).reduce(0, +))),
         ]
         if let placement = run.placement {
-            let nodeLoads = { (table: RoutingTable, window: Window) -> String in
+            /// The hottest node's load over the mean, in percent.
+            let hottest = { (table: RoutingTable, window: Window) -> JSONValue in
                 let loads = run.config.storageIDs.map { nodeLoad($0, table, window) }
                 let mean = max(1, loads.reduce(0, +) / loads.count)
-                return ShardingDemo.ratio(loads.max() ?? 0, mean)
+                return JSONValue((loads.max() ?? 0) * 100 / mean)
             }
-            rows.append(("balance", .string("\(placement.splits) splits, \(placement.moves.filter { $0.finished != nil }.count)"
-                + " moves; hottest node max/mean \(nodeLoads(placement.history[0], before)) before"
-                + (after.map { ", \(nodeLoads(placement.table, $0)) after" } ?? ", no settled window after"))))
+            rows += [
+                ("splits", JSONValue(placement.splits)),
+                ("moves finished", JSONValue(placement.moves.filter { $0.finished != nil }.count)),
+                ("hottest node % of mean, before", hottest(placement.history[0], before)),
+                ("hottest node % of mean, after", after.map { hottest(placement.table, $0) } ?? .null),
+            ]
         }
-        rows.append(("stats", .string("\(run.sim.stats.events) events, \(run.sim.stats.messagesSent) messages,"
-            + " \(run.sim.stats.messagesDropped) dropped")))
+        rows += [
+            ("events", JSONValue(run.sim.stats.events)),
+            ("messages", JSONValue(run.sim.stats.messagesSent)),
+            ("dropped", JSONValue(run.sim.stats.messagesDropped)),
+        ]
         rows.append(("invariants", .string(violation == nil
             ? "held: versions partition the keys, no key served by two nodes, no acked write lost"
             : "BROKEN: \(violation!.invariant)")))

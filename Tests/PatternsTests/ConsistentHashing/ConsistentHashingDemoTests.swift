@@ -44,3 +44,29 @@ func demoLines(_ options: ConsistentHashingDemo.Options, format: OutputFormat = 
     leaving.expectMovesOnlyFrom(1, before, after, scheme: "test")
     #expect(leaving.violation?.invariant == "leave moves only the leaving node's keys")
 }
+
+/// `--experiment bench` is the declaration's: it exists where a clock is handed in, and runs
+/// that hook instead of the demo; the module alone offers no such parameter.
+@Test func benchIsSelectedThroughTheDeclaration() throws {
+    var benchRuns = 0
+    let declaration = ConsistentHashingDemo.declaration(timing: { options, _ in
+        benchRuns += 1
+        #expect(options.virtualNodes == 8)
+        return .passed
+    })
+    let options = try declaration.options(from: ["--experiment", "bench", "--vnodes", "8"]).get()
+    let quiet = Timeline(format: .text, quiet: true) { _ in }
+    #expect(declaration.run(options, quiet).verdict == .pass)
+    #expect(benchRuns == 1)
+    _ = declaration.run(try declaration.options(from: ["--keys", "1000"]).get(), quiet)
+    #expect(benchRuns == 1)
+    if case .success = AnyDemo(ConsistentHashingDemo.self).prepare(["--experiment", "bench"]) {
+        Issue.record("the pure declaration must not offer --experiment")
+    }
+}
+
+@Test func largestRingPasses() throws {
+    var prepared = try AnyDemo(ConsistentHashingDemo.self).prepare(["--nodes", "100", "--vnodes", "1000", "--keys", "1000"]).get()
+    prepared.seed = 2
+    #expect(prepared.runQuietly().verdict == .pass)
+}

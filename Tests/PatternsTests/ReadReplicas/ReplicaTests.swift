@@ -116,3 +116,19 @@ func replicaSeedSweep(seed: UInt64) {
     #expect(violation?.invariant == "read your writes" || violation?.invariant == "monotonic reads")
     #expect(violation?.detail.hasPrefix("replicas+token") == true)
 }
+
+/// The declared ranges' ends pass through the declaration (the edge sweep, kept as a test).
+@Test(arguments: [["--max-wait-ms", "1000"], ["--duration-ms", "200"], ["--replicas", "9", "--sessions", "64"],
+                  ["--write-per-mille", "1000", "--keys", "1"], ["--faults", "none"]])
+func declaredEdgesPass(words: [String]) throws {
+    var prepared = try AnyDemo(ReadReplicasDemo.self).prepare(words).get()
+    for seed in UInt64(1)...2 {
+        prepared.seed = seed
+        #expect(prepared.runQuietly().verdict == .pass, "\(words) seed \(seed)")
+    }
+}
+
+@Test func oldCrashSwitchIsNowFaults() {
+    if case .success = AnyDemo(ReadReplicasDemo.self).prepare(["--no-crash"]) { Issue.record("--no-crash is gone") }
+    #expect((try? AnyDemo(ReadReplicasDemo.self).prepare(["--faults", "story"]).get()) != nil)
+}

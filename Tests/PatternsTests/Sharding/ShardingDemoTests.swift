@@ -54,3 +54,19 @@ func seedSweepHoldsEveryInvariant(seed: UInt64) {
         #expect(result.outcome.violation?.seed == seed)
     }
 }
+
+/// The declared ranges' ends pass through the declaration (the edge sweep, kept as a test).
+@Test(arguments: [["--keys", "100000"], ["--loss", "300"], ["--shards", "16", "--nodes", "8", "--moves", "6"],
+                  ["--faults", "none"]])
+func declaredEdgesPass(words: [String]) throws {
+    var prepared = try AnyDemo(ShardingDemo.self).prepare(words).get()
+    for seed in UInt64(1)...3 {
+        prepared.seed = seed
+        #expect(prepared.runQuietly().verdict == .pass, "\(words) seed \(seed)")
+    }
+}
+
+@Test func unsafeSwitchIsCaughtThroughTheDeclaration() throws {
+    let prepared = try AnyDemo(ShardingDemo.self).prepare(["--unsafe-switch"]).get()
+    #expect(prepared.runQuietly().verdict == .violated)
+}
