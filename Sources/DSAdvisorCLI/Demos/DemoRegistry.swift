@@ -1,5 +1,6 @@
 import ArgumentParser
 import PubSub
+import Raft
 import Simulation
 
 /// Every demo the binary can run, in catalog order (as SwiftLint lists its built-in rules).
@@ -60,7 +61,7 @@ enum DemoRegistry {
     }
 
     static let entries: [Entry] = [
-        .command(RaftDemoCommand.self),
+        .declared(RaftDemo.self),
         .command(PBFTDemoCommand.self),
         .command(QuorumKVDemoCommand.self),
         .command(EventualConsistencyDemoCommand.self),
