@@ -1,4 +1,5 @@
 import ArgumentParser
+import PBFT
 import PubSub
 import Raft
 import Simulation
@@ -62,7 +63,7 @@ enum DemoRegistry {
 
     static let entries: [Entry] = [
         .declared(RaftDemo.self),
-        .command(PBFTDemoCommand.self),
+        .declared(PBFTDemo.self),
         .command(QuorumKVDemoCommand.self),
         .command(EventualConsistencyDemoCommand.self),
         .command(CRDTDemoCommand.self),
