@@ -2,8 +2,10 @@ import ArgumentParser
 import DistributedLock
 import EventLog
 import MessageQueue
+import PBFT
 import PubSub
 import QuorumKV
+import Raft
 import ReadReplicas
 import Saga
 import Sharding
@@ -67,8 +69,8 @@ enum DemoRegistry {
     }
 
     static let entries: [Entry] = [
-        .command(RaftDemoCommand.self),
-        .command(PBFTDemoCommand.self),
+        .declared(RaftDemo.self),
+        .declared(PBFTDemo.self),
         .declared(QuorumKVDemo.self),
         .command(EventualConsistencyDemoCommand.self),
         .command(CRDTDemoCommand.self),

@@ -14,41 +14,31 @@ import Simulation
 /// all be faulty), not as a failure.
 ///
 /// Simplifications:
-/// - Network faults (loss bursts, partitions) come from the seed; replicas do not crash.
+/// - Network faults (loss bursts, partitions) come from the seed or `--inject`; replicas do not crash.
 
 public enum PBFTDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var f: Int
-        public var clients: Int
-        public var requestsPerClient: Int
-        public var behaviour: ByzantineBehaviour
-        /// Number of faulty replicas; more than f shows the predicted safety break.
-        public var faulty: Int
-        public var checkpointInterval: Int
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var f = 1
+        public var clients = 2
+        public var requestsPerClient = 12
+        public var behaviour = ByzantineBehaviour.equivocate
+        /// Number of faulty replicas; nil means f (none when `behaviour` is none). More than f
+        /// shows the predicted safety break.
+        public var faulty: Int?
+        public var checkpointInterval = 4
         /// Faulty replicas behave until this sequence number; nil draws it from the seed.
         public var misbehaveFromSeq: Int?
-        public var networkFaults: FaultPlan.Kinds
-        /// Network faults happen in [0, faultWindow) and are healed by its end.
-        public var faultWindow: SimDuration
-        public var deadline: SimDuration
+        /// Network faults drawn from the seed (replicas do not crash, so crash is never drawn).
+        public var faults = FaultMode.drawn(.drop)
+        /// Drawn network faults happen in [0, faultWindow) and are healed by its end.
+        public var faultWindow = SimDuration.milliseconds(600)
+        /// Network faults scripted with `--inject`, added to the drawn ones.
+        public var injections: [ScheduledFault] = []
 
-        public init(seed: UInt64 = 1, f: Int = 1, clients: Int = 2, requestsPerClient: Int = 12,
-                    behaviour: ByzantineBehaviour = .equivocate, faulty: Int? = nil, checkpointInterval: Int = 4,
-                    misbehaveFromSeq: Int? = nil, networkFaults: FaultPlan.Kinds = .drop,
-                    faultWindow: SimDuration = .milliseconds(600), deadline: SimDuration = .seconds(30)) {
-            self.seed = seed
-            self.f = f
-            self.clients = clients
-            self.requestsPerClient = requestsPerClient
-            self.behaviour = behaviour
-            self.faulty = faulty ?? (behaviour == .none ? 0 : f)
-            self.checkpointInterval = checkpointInterval
-            self.misbehaveFromSeq = misbehaveFromSeq
-            self.networkFaults = networkFaults
-            self.faultWindow = faultWindow
-            self.deadline = deadline
-        }
+        /// How many replicas are faulty in this run.
+        public var faultyCount: Int { faulty ?? (behaviour == .none ? 0 : f) }
     }
 
     static let baseline = NetworkConditions(delayMin: .microseconds(500), delayMax: .milliseconds(4))
@@ -59,30 +49,32 @@ public enum PBFTDemo {
         let config = makeConfig(o, rng: &rng)
         var planRNG = SeededRNG(seed: o.seed).stream(8)
         let plan = drawNetworkFaults(o, nodeCount: config.replicas + o.clients, rng: &planRNG)
-        printHeader(o, config: config, plan: plan, on: timeline)
+        printSetup(o, config: config, plan: plan, on: timeline)
         let printer = timeline.quiet ? nil : BFTPrinter(timeline: timeline, faulty: config.faulty, replicas: config.replicas)
         timeline.section("run: \(o.clients) clients, \(o.clients * o.requestsPerClient) requests")
         let result = BFTRun(options: o, config: config, plan: plan, printer: printer).run()
         printTables(result, config: config, options: o, on: timeline)
         printSummary(result, config: config, options: o, on: timeline)
-        return DemoOutcome(violation: result.violation)
+        return DemoOutcome(violation: result.violation, shortfall: result.shortfall)
     }
 
-    /// Loss bursts and partitions from the seed, all healed by the end of the fault window.
+    /// Loss bursts and partitions from the seed, all healed by the end of the fault window,
+    /// and the injected faults.
     /// Loss is capped at 5-15%: PBFT recovers from loss through client retransmission and
     /// view changes, so heavier loss only turns the story into a string of view changes.
     static func drawNetworkFaults(_ o: Options, nodeCount: Int, rng: inout SeededRNG) -> FaultPlan {
         let raw = FaultPlan.random(
-            kinds: o.networkFaults.subtracting(.crash), nodeCount: nodeCount,
+            kinds: o.faults.kinds.subtracting(.crash), nodeCount: nodeCount,
             start: SimTime.zero + .milliseconds(50), end: SimTime.zero + o.faultWindow,
             meanGap: o.faultWindow / 3, maxOutage: o.faultWindow / 4, maxDown: 0, baseline: baseline, rng: &rng)
-        return FaultPlan(raw.faults.map { scheduled in
+        let drawn = raw.faults.map { scheduled in
             guard case .network(var conditions) = scheduled.fault, conditions.dropPerMille > baseline.dropPerMille else {
                 return scheduled
             }
             conditions.dropPerMille = 50 + conditions.dropPerMille % 100
             return ScheduledFault(at: scheduled.at, .network(conditions))
-        })
+        }
+        return FaultPlan(drawn + o.injections)
     }
 
     /// The faulty set: an equivocating coalition always holds the first primary (only a
@@ -91,32 +83,23 @@ public enum PBFTDemo {
         let n = 3 * o.f + 1
         var candidates = Array(0..<n)
         var faulty: [NodeID] = []
-        if o.behaviour == .equivocate && o.faulty > 0 {
+        if o.behaviour == .equivocate && o.faultyCount > 0 {
             faulty.append(0)
             candidates.removeFirst()
         }
         candidates.shuffle(using: &rng)
-        faulty += candidates.prefix(max(0, o.faulty - faulty.count))
+        faulty += candidates.prefix(max(0, o.faultyCount - faulty.count))
         let misbehave = o.misbehaveFromSeq ?? (2 + Int(rng.below(6)))
         // A coalition that can complete two quorums always does; a smaller one sometimes
         // commits one side (leaving the other half to catch up), sometimes stalls the view.
-        let both: UInt32 = o.faulty > o.f ? 1_000 : 350
+        let both: UInt32 = o.faultyCount > o.f ? 1_000 : 350
         return BFTConfig(f: o.f, clients: o.clients, checkpointInterval: o.checkpointInterval,
                          logWindow: 2 * o.checkpointInterval, keys: KeyRing(secret: rng.next()),
-                         faulty: faulty.sorted(), behaviour: o.faulty == 0 ? .none : o.behaviour,
+                         faulty: faulty.sorted(), behaviour: o.faultyCount == 0 ? .none : o.behaviour,
                          misbehaveFromSeq: misbehave, commitBothWaysPerMille: both)
     }
 
-    private static func printHeader(_ o: Options, config: BFTConfig, plan: FaultPlan, on timeline: Timeline) {
-        let faultName = FaultPlan.Kinds.names.first { FaultPlan.Kinds(name: $0) == o.networkFaults } ?? "custom"
-        timeline.header(demo: "bft", seed: o.seed, settings: [
-            ("f", JSONValue(o.f)), ("n", JSONValue(config.replicas)), ("clients", JSONValue(o.clients)),
-            ("requests-per-client", JSONValue(o.requestsPerClient)), ("byzantine", .string(o.behaviour.rawValue)),
-            ("faulty", JSONValue(o.faulty)), ("checkpoint-interval", JSONValue(o.checkpointInterval)),
-            ("log-window", JSONValue(config.logWindow)), ("misbehave-from-seq", JSONValue(config.misbehaveFromSeq)),
-            ("network-faults", .string(faultName)), ("fault-window-ms", JSONValue(o.faultWindow.milliseconds)),
-            ("view-change-timeout-ms", JSONValue(config.viewChangeTimeout.milliseconds)),
-        ])
+    private static func printSetup(_ o: Options, config: BFTConfig, plan: FaultPlan, on timeline: Timeline) {
         let faultyNames = config.faulty.map { "n\($0)" }.joined(separator: ",")
         timeline.note("n = 3f+1 = \(config.replicas) replicas n0..n\(config.replicas - 1), clients "
                       + (config.firstClient..<(config.firstClient + o.clients)).map { "n\($0)" }.joined(separator: ",")
@@ -133,7 +116,8 @@ public enum PBFTDemo {
                               ? ". That is MORE than f = \(o.f): the theory predicts that safety can break." : "."))
         }
         let faults = plan.faults.map { "\($0.at): \($0.fault)" }
-        timeline.note("network faults (from the seed): " + (faults.isEmpty ? "none" : faults.joined(separator: "; ")))
+        let source = o.injections.isEmpty ? "from the seed" : "from the seed and injected"
+        timeline.note("network faults (\(source)): " + (faults.isEmpty ? "none" : faults.joined(separator: "; ")))
     }
 
     private static func printTables(_ r: BFTRunResult, config: BFTConfig, options o: Options, on timeline: Timeline) {
@@ -154,18 +138,26 @@ public enum PBFTDemo {
 
     private static func printSummary(_ r: BFTRunResult, config: BFTConfig, options o: Options, on timeline: Timeline) {
         let expectBreak = config.faulty.count > config.f
+        let latencies = r.latencies.sorted()
         var rows: [(String, JSONValue)] = [
-            ("requests", .string("\(r.accepted)/\(r.requested) accepted by clients with f+1 matching replies, "
-                                 + "\(r.retransmits) retransmissions")),
-            ("latency", .string(latencyText(r.latencies))),
-            ("executed", .string("up to sequence number \(r.executedSeqs) by correct replicas")),
-            ("view changes", .string("\(r.viewChangesSent) VIEW-CHANGE messages, new views installed: "
-                                     + (r.newViews.isEmpty ? "none" : r.newViews.map(String.init).joined(separator: ","))
-                                     + "; final view \(r.finalView) (primary n\(config.primary(of: r.finalView)))")),
-            ("checkpoints", .string("stable at " + (r.stableCheckpoints.isEmpty ? "none" : r.stableCheckpoints.sorted()
-                .map(String.init).joined(separator: ",")) + "; \(r.stateTransfers) state transfer(s)")),
-            ("rejected", .string("\(r.rejected) invalid messages rejected by correct replicas")),
-            ("network", .string("\(r.stats?.messagesSent ?? 0) messages sent, \(r.stats?.messagesDropped ?? 0) dropped")),
+            ("requests", JSONValue(r.requested)),
+            ("requests accepted", JSONValue(r.accepted)),
+            ("retransmissions", JSONValue(r.retransmits)),
+            ("latency median us", JSONValue(latencies.isEmpty ? 0 : latencies[latencies.count / 2].nanoseconds / 1_000)),
+            ("latency max us", JSONValue(latencies.last.map { $0.nanoseconds / 1_000 } ?? 0)),
+            ("executed through seq", JSONValue(r.executedSeqs)),
+            ("view-change messages", JSONValue(r.viewChangesSent)),
+            ("new views", .string(r.newViews.isEmpty ? "none" : r.newViews.map(String.init).joined(separator: ","))),
+            ("final view", JSONValue(r.finalView)),
+            ("final primary", .string("n\(config.primary(of: r.finalView))")),
+            ("stable checkpoints", .string(r.stableCheckpoints.isEmpty ? "none"
+                : r.stableCheckpoints.sorted().map(String.init).joined(separator: ","))),
+            ("state transfers", JSONValue(r.stateTransfers)),
+            ("rejected", JSONValue(r.rejected)),
+            ("messages sent", JSONValue(r.stats?.messagesSent ?? 0)),
+            ("messages dropped", JSONValue(r.stats?.messagesDropped ?? 0)),
+            ("finished us", JSONValue(r.finished.nanoseconds / 1_000)),
+            ("horizon us", JSONValue(r.horizon.nanoseconds / 1_000)),
         ]
         if expectBreak {
             if let c = r.conflicts.first {
@@ -189,12 +181,6 @@ public enum PBFTDemo {
     static func ratio(_ a: Int, _ b: Int) -> String {
         let tenths = (a * 10 + b / 2) / b
         return "\(tenths / 10).\(tenths % 10)"
-    }
-
-    static func latencyText(_ latencies: [SimDuration]) -> String {
-        guard !latencies.isEmpty else { return "-" }
-        let sorted = latencies.sorted()
-        return "median \(sorted[sorted.count / 2]), max \(sorted[sorted.count - 1])"
     }
 
     static func label(_ request: BFTRequest) -> String { request.isNull ? "null" : "c\(request.client)#\(request.timestamp)" }

@@ -35,6 +35,12 @@ public struct RaftWorkload: Equatable, Sendable {
         self.deadline = deadline
         self.start = start
     }
+
+    /// Mean pause between a slot's operations, so that all of them spread over `span`; a
+    /// pause is drawn from zero to twice this.
+    public var thinkTime: SimDuration {
+        min(span, span * UInt64(clients) / UInt64(max(operations, 1)))
+    }
 }
 
 /// One finished operation, for the timeline.
@@ -101,10 +107,7 @@ public final class RaftClients {
         }
     }
 
-    /// Mean pause between a slot's operations, so that all of them spread over `span`.
-    private var thinkTime: SimDuration {
-        min(workload.span, workload.span * UInt64(workload.clients) / UInt64(max(workload.operations, 1)))
-    }
+    private var thinkTime: SimDuration { workload.thinkTime }
 
     /// Feeds the clients one step: their own events, and replies the step produced.
     public func observe(_ occurrence: RaftCluster.Sim.Occurrence, on cluster: RaftCluster) {

@@ -9,7 +9,7 @@ import Simulation
 
 public struct RaftConfig: Equatable, Sendable {
     /// How reads are made linearizable.
-    public enum ReadMode: String, Equatable, Sendable {
+    public enum ReadMode: String, CaseIterable, Equatable, Sendable {
         /// Reads go through the log like writes.
         case log
         /// The leader records its commit index, confirms with a round of heartbeats that it is

@@ -1,57 +1,51 @@
 /// The Raft demo: a replicated key-value store on the deterministic simulator, driven by
 /// Jepsen-style clients, under a scripted story (the default) or a fault plan drawn from the
-/// seed. Raft's safety properties are checked after every step; at the end the replicas must
-/// have converged and the client history must be linearizable (Ongaro & Ousterhout 2014;
-/// Kingsbury's Jepsen methodology).
+/// seed, plus any faults scripted with `--inject`. Raft's safety properties are checked after
+/// every step; at the end the replicas must have converged and the client history must be
+/// linearizable (Ongaro & Ousterhout 2014; Kingsbury's Jepsen methodology).
 ///
 /// Simplifications:
 /// - A run ends once every operation has completed, every fault has been undone and the
-///   cluster has converged. After the last fault, 30 s of simulated time without a completed
-///   operation or convergence is reported as a liveness failure.
+///   cluster has converged. After the last fault, a run that stops progressing for longer than
+///   `RaftHorizon` allows (computed from the timeouts, the workload and the disks) ends
+///   INCOMPLETE: the run stopped looking, nothing is known to be lost.
 
 import Simulation
 
 public enum RaftDemo {
-    public enum FaultMode: String, CaseIterable, Sendable {
-        /// The default run's script: crash the leader, cut off a follower, restart the old leader.
-        case story
-        case none, crash, partition, drop, all
+    /// What the run does instead of the demo.
+    public enum Experiment: String, CaseIterable, Sendable {
+        /// The paper's Figure 16: downtime after a leader crash per election-timeout range.
+        case electionTimeouts = "election-timeouts"
     }
 
-    public struct Options: Sendable {
-        public var nodes: Int
-        public var seed: UInt64
-        public var clients: Int
-        public var operations: Int
-        public var keys: Int
-        public var faults: FaultMode
-        public var readMode: RaftConfig.ReadMode
-        public var preVote: Bool
-        public var snapshotEvery: Int
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var nodes = 5
+        public var seed: UInt64 = 1
+        public var clients = 4
+        public var operations = 40
+        public var keys = 3
+        public var faults = FaultMode.story
+        public var readMode = RaftConfig.ReadMode.readIndex
+        public var preVote = true
+        public var snapshotEvery = 10
         /// Test fixture: a deliberately broken Raft.
-        public var variant: RaftConfig.Variant
+        public var variant = RaftConfig.Variant.correct
         /// How long each disk write takes to become durable (instant by default).
-        public var storage: StorageConditions
-
-        public init(nodes: Int = 5, seed: UInt64 = 1, clients: Int = 4, operations: Int = 40, keys: Int = 3,
-                    faults: FaultMode = .story, readMode: RaftConfig.ReadMode = .readIndex, preVote: Bool = true,
-                    snapshotEvery: Int = 10, variant: RaftConfig.Variant = .correct,
-                    storage: StorageConditions = .instant) {
-            self.nodes = nodes
-            self.seed = seed
-            self.clients = clients
-            self.operations = operations
-            self.keys = keys
-            self.faults = faults
-            self.readMode = readMode
-            self.preVote = preVote
-            self.snapshotEvery = snapshotEvery
-            self.variant = variant
-            self.storage = storage
-        }
+        public var storage = StorageConditions.instant
+        /// Faults scripted with `--inject`, added to the story's or the drawn plan.
+        public var injections: [ScheduledFault] = []
+        /// Where `--history` writes the client history; the CLI writes the file.
+        public var historyPath: String?
+        public var experiment: Experiment?
+        /// Trials per timeout range of the election experiment.
+        public var trials = 1000
+        /// Configurations the linearizability search may explore per key before it gives up.
+        public var searchBudget = 1_000_000
     }
 
-    /// What a run produced, for callers that need more than the verdict (the CLI's --history).
+    /// What a run produced, for callers that need more than the verdict.
     public struct Result: Sendable {
         public var outcome: DemoOutcome
         public var history: [HistoryEvent]
@@ -64,17 +58,33 @@ public enum RaftDemo {
                                                    tailPerMille: 10, tailDelayMax: .milliseconds(80))
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
-        execute(options, on: timeline).outcome
+        if options.experiment == .electionTimeouts {
+            return RaftElectionExperiment.run(trials: options.trials, seed: options.seed, on: timeline)
+        }
+        var result = execute(options, on: timeline)
+        if options.historyPath != nil {
+            result.outcome.artifacts.append(DemoArtifact(parameter: "history",
+                                                         lines: result.history.map(\.json.serialized)))
+        }
+        return result.outcome
+    }
+
+    static func config(_ options: Options) -> RaftConfig {
+        RaftConfig(preVote: options.preVote, readMode: options.readMode, snapshotThreshold: options.snapshotEvery,
+                   variant: options.variant)
+    }
+
+    static func workload(_ options: Options) -> RaftWorkload {
+        RaftWorkload(clients: options.clients, operations: options.operations, keys: options.keys,
+                     span: max(.seconds(4), .milliseconds(UInt64(options.operations) * 25)))
     }
 
     public static func execute(_ options: Options, on timeline: Timeline) -> Result {
-        let config = RaftConfig(preVote: options.preVote, readMode: options.readMode,
-                                snapshotThreshold: options.snapshotEvery, variant: options.variant)
-        let workload = RaftWorkload(clients: options.clients, operations: options.operations, keys: options.keys,
-                                    span: max(.seconds(4), .milliseconds(UInt64(options.operations) * 25)))
+        let config = config(options)
+        let workload = workload(options)
         let faultEnd = workload.start + workload.span
         let plan = faultPlan(options, end: faultEnd)
-        printHeader(options, config: config, workload: workload, plan: plan, on: timeline)
+        printFaults(options, plan: plan, on: timeline)
 
         let cluster = RaftCluster(seed: options.seed, nodeCount: options.nodes, config: config,
                                   network: baseline, storage: options.storage, faults: plan)
@@ -85,13 +95,13 @@ public enum RaftDemo {
         clients.start(on: cluster)
         timeline.section("timeline")
 
+        // Liveness is judged once the last fault, drawn or injected, is over.
         let quietAfter = max(faultEnd, plan.faults.last?.at ?? .zero)
-        // Liveness: once the faults are over, the clients must keep completing operations and
-        // the cluster must converge, each within `patience` of the last progress.
-        let patience = SimDuration.seconds(30)
+        let horizon = RaftHorizon(config: config, workload: workload, network: baseline, storage: options.storage,
+                                  quietAfter: quietAfter)
         var converged = false
-        var progress = (count: 0, at: quietAfter)
-        cluster.run(until: SimTime(nanoseconds: UInt64.max / 2)) { occurrence in
+        var progress = Progress(at: quietAfter)
+        cluster.run(until: horizon.limit) { occurrence in
             if case .external(.script(let step)) = occurrence { story?.perform(step, on: cluster, timeline: timeline) }
             clients.observe(occurrence, on: cluster)
             narrator.observe(occurrence, cluster: cluster, clients: clients)
@@ -100,51 +110,88 @@ public enum RaftDemo {
                 converged = true
                 return false
             }
-            if clients.completions.count > progress.count { progress = (clients.completions.count, cluster.now) }
-            return cluster.now - max(progress.at, quietAfter) < patience
+            progress.update(cluster: cluster, clients: clients)
+            return cluster.now - progress.at < horizon.patience
         }
-        let violation = cluster.violation
-            ?? finalChecks(cluster: cluster, clients: clients, converged: converged)
-        let linearizability = violation == nil ? LinearizabilityChecker().check(clients.history) : nil
-        let outcome = DemoOutcome(violation: violation ?? linearizabilityViolation(linearizability, cluster))
+        // Replicas are compared once converged; before that they may differ by design.
+        let violation = cluster.violation ?? (converged ? stateMachineCheck(cluster) : nil)
+        let linearizability = violation == nil
+            ? LinearizabilityChecker(budget: options.searchBudget).check(clients.history) : nil
+        var outcome = DemoOutcome(violation: violation ?? linearizabilityViolation(linearizability, cluster))
+        if outcome.violation == nil && !converged {
+            outcome.shortfall = shortfall(cluster: cluster, clients: clients, horizon: horizon, quietAfter: quietAfter)
+        }
+        if let linearizability, linearizability.verdict == .unknown {
+            outcome.undecided = InvariantViolation(
+                invariant: "linearizability",
+                detail: "the search gave up after \(options.searchBudget) configurations on one key "
+                    + "(\(linearizability.detail)): the history was neither shown linearizable nor shown not",
+                seed: cluster.sim.seed, step: cluster.sim.stats.events, time: cluster.now)
+        }
         RaftSummary(cluster: cluster, clients: clients, narrator: narrator, linearizability: linearizability,
                     outcome: outcome).print(on: timeline)
         return Result(outcome: outcome, history: clients.history, events: cluster.sim.stats.events,
                       simulatedTime: cluster.now)
     }
 
-    static func faultPlan(_ options: Options, end: SimTime) -> FaultPlan {
-        var kinds: FaultPlan.Kinds
-        switch options.faults {
-        case .story, .none: return .none
-        case .crash: kinds = .crash
-        case .partition: kinds = .partition
-        case .drop: kinds = .drop
-        case .all: kinds = .all
+    /// The last time the run moved towards its goals: an operation completed, or an entry was
+    /// committed or applied somewhere.
+    struct Progress {
+        var at: SimTime
+        var completed = 0
+        var committed = 0
+        var applied = 0
+
+        mutating func update(cluster: RaftCluster, clients: RaftClients) {
+            var commit = 0, apply = 0
+            for case let node? in cluster.sim.nodes {
+                commit = max(commit, node.commitIndex)
+                apply += node.lastApplied
+            }
+            if clients.completions.count > completed || commit > committed || apply > applied {
+                at = cluster.now
+            }
+            completed = max(completed, clients.completions.count)
+            committed = max(committed, commit)
+            applied = max(applied, apply)
         }
-        var rng = SeededRNG(seed: options.seed).stream(2)
-        return FaultPlan.random(kinds: kinds, nodeCount: options.nodes, start: .zero + .milliseconds(800), end: end,
-                                meanGap: .milliseconds(700), maxOutage: .milliseconds(1500),
-                                maxDown: (options.nodes - 1) / 2, baseline: baseline, rng: &rng)
     }
 
-    /// After the run: the cluster converged, and every replica holds the same state.
-    static func finalChecks(cluster: RaftCluster, clients: RaftClients, converged: Bool) -> InvariantViolation? {
-        func violation(_ invariant: String, _ detail: String) -> InvariantViolation {
-            InvariantViolation(invariant: invariant, detail: detail, seed: cluster.sim.seed,
-                               step: cluster.sim.stats.events, time: cluster.now)
+    static func faultPlan(_ options: Options, end: SimTime) -> FaultPlan {
+        var drawn = FaultPlan.none
+        if !options.faults.kinds.isEmpty {
+            var rng = SeededRNG(seed: options.seed).stream(2)
+            drawn = FaultPlan.random(kinds: options.faults.kinds, nodeCount: options.nodes,
+                                     start: .zero + .milliseconds(800), end: end, meanGap: .milliseconds(700),
+                                     maxOutage: .milliseconds(1500), maxDown: (options.nodes - 1) / 2,
+                                     baseline: baseline, rng: &rng)
         }
-        guard converged else {
-            let leaders = cluster.leaders.map { "n\($0.id)@t\($0.term)" }.joined(separator: ",")
-            return violation("liveness", "no progress for 30 s after the last fault: \(clients.invoked) of "
-                                 + "\(clients.workload.operations) operations invoked, \(clients.completions.count) "
-                                 + "completed; converged: no; leaders: [\(leaders)]")
-        }
+        return FaultPlan(drawn.faults + options.injections)
+    }
+
+    /// The liveness goal not reached within the horizon: which figure fell short.
+    static func shortfall(cluster: RaftCluster, clients: RaftClients, horizon: RaftHorizon,
+                          quietAfter: SimTime) -> InvariantViolation {
+        let leaders = cluster.leaders.map { "n\($0.id)@t\($0.term)" }.joined(separator: ",")
+        let down = cluster.sim.nodes.indices.filter { cluster.sim.nodes[$0] == nil }.map { "n\($0)" }
+        let reason = cluster.now >= horizon.limit
+            ? "the run reached its outer horizon, \(horizon.limit)"
+            : "no progress for \(horizon.patience) (ten election rounds, an operation's deadline and a client pause)"
+        let detail = "\(reason) after the last fault at \(quietAfter); this is a horizon, not lost data: "
+            + "\(clients.completions.count) of \(clients.workload.operations) operations completed "
+            + "(\(clients.invoked) invoked), replicas converged: no; leaders: [\(leaders)]"
+            + (down.isEmpty ? "" : "; still down: \(down.joined(separator: ","))")
+        return InvariantViolation(invariant: "convergence", detail: detail, seed: cluster.sim.seed,
+                                  step: cluster.sim.stats.events, time: cluster.now)
+    }
+
+    /// After the run: every running replica holds the same state.
+    static func stateMachineCheck(_ cluster: RaftCluster) -> InvariantViolation? {
         let stores = cluster.sim.nodes.compactMap { $0?.store }
-        if let first = stores.first, let odd = stores.firstIndex(where: { $0 != first }) {
-            return violation("state machine safety", "replica n\(odd) ended with a different state than n0")
-        }
-        return nil
+        guard let first = stores.first, let odd = stores.firstIndex(where: { $0 != first }) else { return nil }
+        return InvariantViolation(invariant: "state machine safety",
+                                  detail: "replica n\(odd) ended with a different state than n0",
+                                  seed: cluster.sim.seed, step: cluster.sim.stats.events, time: cluster.now)
     }
 
     static func linearizabilityViolation(_ result: LinearizabilityResult?, _ cluster: RaftCluster) -> InvariantViolation? {
@@ -154,30 +201,24 @@ public enum RaftDemo {
                                   seed: cluster.sim.seed, step: cluster.sim.stats.events, time: cluster.now)
     }
 
-    static func printHeader(_ options: Options, config: RaftConfig, workload: RaftWorkload, plan: FaultPlan,
-                            on timeline: Timeline) {
-        timeline.header(demo: "raft", seed: options.seed, settings: [
-            ("nodes", JSONValue(options.nodes)), ("clients", JSONValue(options.clients)),
-            ("ops", JSONValue(options.operations)), ("keys", JSONValue(options.keys)),
-            ("faults", .string(options.faults.rawValue)), ("reads", .string(config.readMode.rawValue)),
-            ("prevote", .bool(config.preVote)), ("check-quorum", .bool(config.checkQuorum)),
-            ("heartbeat-ms", JSONValue(config.heartbeat.milliseconds)),
-            ("election-timeout-ms", .string("\(config.electionTimeoutMin.milliseconds)-\(config.electionTimeoutMax.milliseconds)")),
-            ("snapshot-every", JSONValue(config.snapshotThreshold)),
-            ("network-ms", .string("\(baseline.delayMin.milliseconds)-\(baseline.delayMax.milliseconds)")),
-        ] + (options.storage == .instant ? [] : [("disk-write-ms", JSONValue(options.storage.writeLatency.milliseconds))])
-          + (options.variant == .correct ? [] : [("variant", .string(options.variant.rawValue))]))
+    static func printFaults(_ options: Options, plan: FaultPlan, on timeline: Timeline) {
         switch options.faults {
         case .story:
             timeline.note(RaftStory.synopsis)
-        case .none:
-            timeline.note("No faults.")
+        case .drawn(let kinds) where kinds.isEmpty:
+            timeline.note("No faults drawn.")
         default:
-            timeline.section("fault plan (drawn from the seed)")
-            if plan.faults.isEmpty { timeline.note("(no fault drawn)") }
-            for scheduled in plan.faults {
-                timeline.note("  \(scheduled.at)  \(scheduled.fault)")
-            }
+            break
+        }
+        guard !plan.faults.isEmpty else {
+            if options.faults != .story && !options.faults.kinds.isEmpty { timeline.note("(no fault drawn)") }
+            return
+        }
+        let source = options.injections.isEmpty ? "drawn from the seed"
+            : options.faults.kinds.isEmpty ? "injected" : "drawn from the seed and injected"
+        timeline.section("fault plan (\(source))")
+        for scheduled in plan.faults {
+            timeline.note("  \(scheduled.at)  \(scheduled.fault)")
         }
     }
 }

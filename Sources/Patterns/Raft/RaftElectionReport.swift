@@ -36,15 +36,18 @@ extension RaftElectionExperiment {
         }
     }
 
+    /// The experiment's fixed setup, for the run's header (none of it is a parameter).
+    public static var setup: [(String, JSONValue)] {
+        [("experiment-nodes", 5), ("experiment-heartbeat", "min timeout / 2"),
+         ("experiment-network-ms", "0.4-0.6 one way"),
+         ("experiment-disk-write-ms", JSONValue(storage.writeLatency.milliseconds)),
+         ("experiment-eligible", "2 of 4 survivors (others' logs shorter)"), ("experiment-prevote", false),
+         ("experiment-check-quorum", false), ("experiment-cutoff-s", JSONValue(cutoff.milliseconds / 1000))]
+    }
+
     /// Runs every range and prints the table beside the paper's observations. The safety
     /// checker watches every trial; a broken invariant ends the run with it.
     public static func run(trials: Int, seed: UInt64, on timeline: Timeline) -> DemoOutcome {
-        timeline.header(demo: "raft election-timeouts", seed: seed, settings: [
-            ("nodes", 5), ("trials", JSONValue(trials)), ("heartbeat", "min timeout / 2"),
-            ("network-ms", "0.4-0.6 one way"), ("disk-write-ms", JSONValue(storage.writeLatency.milliseconds)),
-            ("eligible", "2 of 4 survivors (others' logs shorter)"), ("prevote", false), ("check-quorum", false),
-            ("cutoff-s", JSONValue(cutoff.milliseconds / 1000)),
-        ])
         timeline.note("Reproducing Ongaro & Ousterhout 2014, Figure 16: the leader of five servers crashes at a random "
             + "point of its heartbeat interval, after a synchronized heartbeat; downtime runs from the crash until the "
             + "other servers have received the new leader's first heartbeat.")

@@ -17,30 +17,39 @@ struct RaftSummary {
     static let invariants = "election safety, log matching, leader completeness, state machine safety, "
         + "no committed entry lost"
 
+    /// Figures are numbers (times in microseconds); text rows say what was found.
     func print(on timeline: Timeline) {
         let stats = cluster.sim.stats
         var outcomes: [HistoryEvent.Kind: Int] = [:]
         for event in clients.history where event.kind != .invoke { outcomes[event.kind, default: 0] += 1 }
         let leaders = narrator.leaderHistory.map { "n\($0.node)@t\($0.term)" }.joined(separator: ", ")
         let maxTerm = cluster.sim.nodes.compactMap { $0?.currentTerm }.max() ?? 0
-        let lastIndex = cluster.committed.count
         timeline.summary([
-            ("operations", .string("\(clients.invoked) invoked: \(outcomes[.ok] ?? 0) ok, \(outcomes[.fail] ?? 0) fail, "
-                + "\(outcomes[.info] ?? 0) info")),
+            ("operations invoked", JSONValue(clients.invoked)),
+            ("operations ok", JSONValue(outcomes[.ok] ?? 0)),
+            ("operations fail", JSONValue(outcomes[.fail] ?? 0)),
+            ("operations info", JSONValue(outcomes[.info] ?? 0)),
             ("leaders", .string(leaders.isEmpty ? "none" : leaders)),
             ("leader changes", JSONValue(max(0, narrator.leaderHistory.count - 1))),
-            ("elections", .string("\(narrator.elections) started (after \(narrator.preVotes) pre-vote rounds), "
-                + "\(narrator.stepDowns) leader step-down\(narrator.stepDowns == 1 ? "" : "s"), highest term \(maxTerm)")),
-            ("log", .string("committed through index \(lastIndex); snapshots: \(narrator.snapshotsTaken) taken, "
-                + "\(narrator.snapshotsInstalled) installed")),
-            ("messages", .string("\(stats.messagesSent) sent, \(stats.messagesDelivered) delivered, "
-                + "\(stats.messagesDropped) dropped, \(stats.messagesDuplicated) duplicated")),
-            ("faults", .string("\(stats.crashes) crashes, \(stats.restarts) restarts")),
-            ("simulation", .string("\(stats.events) events over \(cluster.now) simulated")),
-            ("invariants", .string("\(Self.invariants): \(cluster.checker.checks) checks, every step — "
-                + invariantVerdict)),
+            ("elections", JSONValue(narrator.elections)),
+            ("pre-vote rounds", JSONValue(narrator.preVotes)),
+            ("leader step-downs", JSONValue(narrator.stepDowns)),
+            ("highest term", JSONValue(maxTerm)),
+            ("committed index", JSONValue(cluster.committed.count)),
+            ("snapshots taken", JSONValue(narrator.snapshotsTaken)),
+            ("snapshots installed", JSONValue(narrator.snapshotsInstalled)),
+            ("messages sent", JSONValue(stats.messagesSent)),
+            ("messages delivered", JSONValue(stats.messagesDelivered)),
+            ("messages dropped", JSONValue(stats.messagesDropped)),
+            ("messages duplicated", JSONValue(stats.messagesDuplicated)),
+            ("crashes", JSONValue(stats.crashes)),
+            ("restarts", JSONValue(stats.restarts)),
+            ("events", JSONValue(stats.events)),
+            ("simulated us", JSONValue(cluster.now.nanoseconds / 1_000)),
+            ("invariant checks", JSONValue(cluster.checker.checks)),
+            ("invariants", .string("\(Self.invariants), every step: \(invariantVerdict)")),
             ("linearizability", .string(linearizabilityText)),
-            ("verdict", .string(outcome.violation == nil ? "PASS" : "FAIL (\(outcome.violation!.invariant))")),
+            ("configurations explored", JSONValue(linearizability?.explored ?? 0)),
         ])
     }
 
@@ -55,12 +64,11 @@ struct RaftSummary {
         let keys = Set(clients.history.map(\.key)).count
         switch result.verdict {
         case .linearizable:
-            return "\(ops) operation\(ops == 1 ? "" : "s") on \(keys) key\(keys == 1 ? "" : "s"): linearizable "
-                + "(\(result.explored) configurations explored)"
+            return "\(ops) operation\(ops == 1 ? "" : "s") on \(keys) key\(keys == 1 ? "" : "s"): linearizable"
         case .notLinearizable:
             return "NOT linearizable on \(result.key ?? "?"): \(result.detail)"
         case .unknown:
-            return "undecided: \(result.detail)"
+            return "UNDECIDED: \(result.detail)"
         }
     }
 }

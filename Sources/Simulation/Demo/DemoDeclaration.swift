@@ -21,6 +21,9 @@ public struct DemoDeclaration<Options: DemoOptions> {
     public var nodeCount: (Options) -> Int
     /// Settings the header prints that follow from the parameters (timeouts, derived sizes).
     public var details: (Options) -> [(String, JSONValue)]
+    /// What is wrong with a combination of settings that each parameter's own range allows
+    /// (an option the selected mode does not use, say), or nil; a usage error, exit 64.
+    public var validate: (Options) -> String?
     /// Runs the demo. The harness has printed the header; the demo prints its timeline and
     /// summary and returns what it found.
     public var run: (Options, Timeline) -> DemoOutcome
@@ -30,6 +33,7 @@ public struct DemoDeclaration<Options: DemoOptions> {
                 injections: WritableKeyPath<Options, [ScheduledFault]>? = nil,
                 nodeCount: @escaping (Options) -> Int = { _ in 0 },
                 details: @escaping (Options) -> [(String, JSONValue)] = { _ in [] },
+                validate: @escaping (Options) -> String? = { _ in nil },
                 run: @escaping (Options, Timeline) -> DemoOutcome) {
         self.id = id
         self.title = title
@@ -40,6 +44,7 @@ public struct DemoDeclaration<Options: DemoOptions> {
         self.injections = injections
         self.nodeCount = nodeCount
         self.details = details
+        self.validate = validate
         self.run = run
     }
 
@@ -79,7 +84,7 @@ public struct DemoDeclaration<Options: DemoOptions> {
             }
             if let problem = parameter.apply(value, to: &options) { return .failure(DemoUsageError(problem)) }
         }
-        guard !injected.isEmpty else { return .success(options) }
+        guard !injected.isEmpty else { return validated(options) }
         guard let injections else {
             return .failure(DemoUsageError("demo \(id) cannot honour --inject: its faults come from its own story or --faults"))
         }
@@ -91,6 +96,11 @@ public struct DemoDeclaration<Options: DemoOptions> {
             }
         }
         options[keyPath: injections] = FaultPlan(faults).faults
+        return validated(options)
+    }
+
+    private func validated(_ options: Options) -> Result<Options, DemoUsageError> {
+        if let problem = validate(options) { return .failure(DemoUsageError(problem)) }
         return .success(options)
     }
 

@@ -1,4 +1,4 @@
-import Raft
+@testable import Raft
 import Simulation
 import Testing
 
@@ -90,7 +90,7 @@ import Testing
     /// only one follower holds, which the checker sees as a committed entry on a minority of
     /// disks (a leader crash at that moment would lose it).
     static func leaderWritesInParallel(seed: UInt64, variant: RaftConfig.Variant) -> InvariantViolation? {
-        let options = RaftDemo.Options(nodes: 3, seed: seed, clients: 3, operations: 40, faults: .crash,
+        let options = RaftDemo.Options(nodes: 3, seed: seed, clients: 3, operations: 40, faults: .drawn(.crash),
                                        variant: variant, storage: StorageConditions(writeLatency: .milliseconds(1), writeJitter: .milliseconds(29)))
         return RaftDemo.run(options, on: Timeline(format: .text, quiet: true) { _ in }).violation
     }
@@ -175,7 +175,7 @@ import Testing
 /// leadership check must be caught by it, not by the log invariants (the logs stay perfect).
 @Suite struct RaftStaleReadTests {
     static func run(seed: UInt64, variant: RaftConfig.Variant) -> InvariantViolation? {
-        let options = RaftDemo.Options(seed: seed, clients: 6, operations: 120, keys: 1, faults: .partition,
+        let options = RaftDemo.Options(seed: seed, clients: 6, operations: 120, keys: 1, faults: .drawn(.partition),
                                        variant: variant)
         return RaftDemo.run(options, on: Timeline(format: .text, quiet: true) { _ in }).violation
     }

@@ -10,8 +10,19 @@ import Testing
         return (lines, outcome)
     }
 
-    @Test func defaultRunTellsTheStoryAndPasses() {
-        let (lines, outcome) = Self.lines(RaftDemo.Options())
+    /// A run through the declaration, as the CLI makes it: parsed, validated, with its header
+    /// and verdict printed by the harness.
+    static func declared(_ words: [String], seed: UInt64 = 1,
+                         format: OutputFormat = .text) throws -> (lines: [String], outcome: DemoOutcome) {
+        var prepared = try AnyDemo(RaftDemo.self).prepare(words).get()
+        prepared.seed = seed
+        var lines: [String] = []
+        let outcome = prepared.run(on: Timeline(format: format, quiet: false) { lines.append($0) })
+        return (lines, outcome)
+    }
+
+    @Test func defaultRunTellsTheStoryAndPasses() throws {
+        let (lines, outcome) = try Self.declared([])
         #expect(outcome.violation == nil)
         let text = lines.joined(separator: "\n")
         for phrase in ["elected leader of term 1", "crash the leader", "node crashes", "asks for pre-votes",
@@ -25,16 +36,16 @@ import Testing
 
     @Test func sameSeedSameBytesDifferentSeedsDiffer() {
         for format in [OutputFormat.text, .json] {
-            let options = RaftDemo.Options(seed: 7, operations: 60, faults: .all)
+            let options = RaftDemo.Options(seed: 7, operations: 60, faults: .drawn(.all))
             #expect(Self.lines(options, format: format).lines == Self.lines(options, format: format).lines)
         }
-        let a = Self.lines(RaftDemo.Options(seed: 1, faults: .all)).lines
-        let b = Self.lines(RaftDemo.Options(seed: 2, faults: .all)).lines
+        let a = Self.lines(RaftDemo.Options(seed: 1, faults: .drawn(.all))).lines
+        let b = Self.lines(RaftDemo.Options(seed: 2, faults: .drawn(.all))).lines
         #expect(a != b)
     }
 
-    @Test func jsonLinesAreObjects() {
-        let (lines, _) = Self.lines(RaftDemo.Options(operations: 10, faults: .crash), format: .json)
+    @Test func jsonLinesAreObjects() throws {
+        let (lines, _) = try Self.declared(["--ops", "10", "--faults", "crash"], format: .json)
         #expect(lines.allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") })
         #expect(lines.first?.contains(#""type":"run""#) == true)
         #expect(lines.last?.contains(#""type":"summary""#) == true)
@@ -42,7 +53,7 @@ import Testing
 
     @Test func historyIsJepsenShaped() {
         let timeline = Timeline(format: .text, quiet: true) { _ in }
-        let result = RaftDemo.execute(RaftDemo.Options(operations: 30, faults: .all), on: timeline)
+        let result = RaftDemo.execute(RaftDemo.Options(operations: 30, faults: .drawn(.all)), on: timeline)
         let invokes = result.history.filter { $0.kind == .invoke }
         #expect(invokes.count == 30)
         #expect(result.history.count == 60)
@@ -60,15 +71,15 @@ import Testing
     }
 
     /// A bounded sweep: every fault mode, both read paths, small and large clusters.
-    @Test(arguments: [RaftDemo.FaultMode.none, .crash, .partition, .drop, .all])
-    func seedSweep(faults: RaftDemo.FaultMode) {
+    @Test(arguments: [FaultMode.none, .drawn(.crash), .drawn(.partition), .drawn(.drop), .drawn(.all)])
+    func seedSweep(faults: FaultMode) {
         for seed in UInt64(1)...4 {
             for (nodes, reads) in [(3, RaftConfig.ReadMode.readIndex), (5, .log), (7, .readIndex)] {
                 let options = RaftDemo.Options(nodes: nodes, seed: seed, clients: 5, operations: 60, faults: faults,
                                                readMode: reads, snapshotEvery: 8)
                 let timeline = Timeline(format: .text, quiet: true) { _ in }
                 let outcome = RaftDemo.run(options, on: timeline)
-                #expect(outcome.violation == nil, "seed \(seed) nodes \(nodes) \(reads): \(outcome.violation!)")
+                #expect(outcome.verdict == .pass, "seed \(seed) nodes \(nodes) \(reads): \(String(describing: outcome.finding))")
             }
         }
     }
@@ -78,7 +89,7 @@ import Testing
     /// it (votes for term 3 were given before the voters moved on; n0 can commit nothing), and
     /// leader completeness only speaks of entries committed in earlier terms.
     @Test func aLowerTermLeaderAfterHigherTermCommitsIsNotAViolation() {
-        let (lines, outcome) = Self.lines(RaftDemo.Options(seed: 6744, faults: .all))
+        let (lines, outcome) = Self.lines(RaftDemo.Options(seed: 6744, faults: .drawn(.all)))
         #expect(outcome.violation == nil, "\(outcome.violation!)")
         let text = lines.joined(separator: "\n")
         #expect(text.contains("elected leader of term 4"))
@@ -88,14 +99,14 @@ import Testing
     /// The same runs with disks that take 14 ms per write (the election experiment's), so that
     /// candidates overlap their vote requests with their own writes: still safe, still
     /// linearizable, under crashes and everything else.
-    @Test(arguments: [RaftDemo.FaultMode.crash, .all])
-    func slowDisksStaySafe(faults: RaftDemo.FaultMode) {
+    @Test(arguments: [FaultMode.drawn(.crash), .drawn(.all)])
+    func slowDisksStaySafe(faults: FaultMode) {
         for seed in UInt64(1)...10 {
             let options = RaftDemo.Options(nodes: 5, seed: seed, clients: 5, operations: 60, faults: faults,
                                            snapshotEvery: 8, storage: StorageConditions(writeLatency: .milliseconds(14)))
             let timeline = Timeline(format: .text, quiet: true) { _ in }
             let outcome = RaftDemo.run(options, on: timeline)
-            #expect(outcome.violation == nil, "seed \(seed): \(outcome.violation!)")
+            #expect(outcome.verdict == .pass, "seed \(seed): \(String(describing: outcome.finding))")
         }
     }
 
