@@ -13,13 +13,14 @@ enum DemoHelp {
     /// Everything but the overview and usage: also the discussion ArgumentParser shows in
     /// `dsadvisor help demo NAME` and writes into the man page.
     static func discussion(_ demo: AnyDemo) -> String {
-        var out = demo.story + "\n\nOPTIONS:\n"
+        var out = demo.story.components(separatedBy: "\n").map { wrap($0, width: 100) }.joined(separator: "\n")
+            + "\n\nOPTIONS:\n"
         out += table(demo.parameters.map(row))
         out += "\nOPTIONS EVERY DEMO TAKES:\n" + table(common(demo))
         out += "\nINVARIANTS (safety: after every step; liveness: once faults stop, within the run's horizon):\n"
-        out += demo.invariants.map { "  \($0.kind.rawValue.padding(9))\($0.name): \($0.statement)" }.joined(separator: "\n")
-        out += "\n\nVERDICTS: " + DemoVerdict.allCases.map { "\($0.rawValue) (exit \($0.exitCode))" }.joined(separator: ", ")
-            + "; a usage error exits 64."
+        out += table(demo.invariants.map { ("\($0.kind.rawValue) \($0.name)", $0.statement) })
+        out += "\n" + wrap("VERDICTS: " + DemoVerdict.allCases.map { "\($0.rawValue) (exit \($0.exitCode))" }
+            .joined(separator: ", ") + "; a usage error exits 64.", width: 100)
         if !demo.examples.isEmpty {
             out += "\n\nEXAMPLES:\n" + demo.examples.map { "  dsadvisor \($0)" }.joined(separator: "\n")
         }
@@ -32,7 +33,8 @@ enum DemoHelp {
         if parameter.sweep == .brokenVariant { help += " (A deliberately broken build: its checker must catch it.)" }
         if !parameter.values.isEmpty { help += " One of: \(parameter.values.joined(separator: ", "))." }
         if let range = parameter.range { help += " Range: \(range)." }
-        if !parameter.isFlag { help += " (default: \(parameter.defaultText))" }
+        // An optional value that is off by default ("-") has no default worth printing.
+        if !parameter.isFlag && parameter.defaultText != "-" { help += " (default: \(parameter.defaultText))" }
         return (name, help)
     }
 
@@ -43,6 +45,21 @@ enum DemoHelp {
                 + "'3s partition n0,n1|n2,n3,n4', '3.2s isolate n1', '4s heal', '1s delay n0->n3 1500ms', '1s cut n0->n3'."))
         }
         return rows
+    }
+
+    /// `text` wrapped at word boundaries so no line passes `width` columns.
+    static func wrap(_ text: String, width: Int) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
     }
 
     /// Two columns; the second wrapped at 100 columns under itself.
