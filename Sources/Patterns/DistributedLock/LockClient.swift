@@ -11,7 +11,7 @@
 /// token it had. Only a storage that checks tokens can stop that write.
 ///
 /// Simplifications: a client holds at most one lease at a time; a crashed client forgets its
-/// jobs (its lease simply expires at the service).
+/// jobs (its lease simply expires at the service) but keeps its request counter on disk.
 import Simulation
 
 public struct LockClient: Sendable {
@@ -38,10 +38,11 @@ public struct LockClient: Sendable {
         case timer(LockNode.Timer)
     }
 
-    init(id: NodeID, service: NodeID, storage: NodeID) {
+    init(id: NodeID, service: NodeID, storage: NodeID, nextRequest: UInt64 = 1) {
         self.id = id
         self.service = service
         self.storage = storage
+        nextReq = nextRequest
     }
 
     var isPaused: Bool { pausedUntil != nil }
@@ -81,6 +82,10 @@ public struct LockClient: Sendable {
         let next = jobs.removeFirst()
         let req = nextReq
         nextReq += 1
+        // The service takes a request number at or below the last it saw from this client for
+        // a retransmission; a client that forgot its counter in a crash would never be
+        // answered again. The acquire leaves only once the new counter is on disk.
+        context.persist(.client(nextRequest: nextReq))
         job = next
         phase = .acquiring(req: req, firstSent: context.now)
         context.send(.acquire(req: req, mode: next.mode, ttl: next.ttl, timeout: next.timeout), to: service)

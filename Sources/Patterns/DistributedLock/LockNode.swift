@@ -23,6 +23,8 @@ public struct LockNode: SimulatedNode {
     public enum Durable: Sendable {
         case service(LockService)
         case storage(FencedStorage)
+        /// A client keeps only the number its next request will carry.
+        case client(nextRequest: UInt64)
     }
 
     enum Role: Sendable {
@@ -38,6 +40,7 @@ public struct LockNode: SimulatedNode {
         switch durable {
         case .service(let s): role = .service(s.restarted())
         case .storage(let s): role = .storage(s)
+        case .client(let next): role = .client(LockClient(id: id, service: 0, storage: last, nextRequest: next))
         case nil:
             // Nothing on disk: a client. The service and the storage always boot from theirs.
             role = .client(LockClient(id: id, service: 0, storage: last))

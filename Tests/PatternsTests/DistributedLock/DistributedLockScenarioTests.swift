@@ -136,6 +136,7 @@ final class LockScenario {
                 switch sim.disks[id] {
                 case .service(let s)?: return "n\(id) service DOWN; on disk: \(Self.describe(s))"
                 case .storage(let s)?: return "n\(id) storage DOWN; on disk: \(Self.describe(s))"
+                case .client(let next)?: return "n\(id) client DOWN; on disk: next request \(next)"
                 case nil: return "n\(id) client DOWN; nothing on disk"
                 }
             }
