@@ -14,7 +14,7 @@ import Testing
 /// - Faults, in `--inject`'s words, applied at once: `crash n2`, `restart n2`, `isolate n0`,
 ///   `partition n0,n1|n2,n3,n4`, `cut n0->n1`, `delay n0->n1 500ms`, `heal`.
 /// - `put k1 5`, `get k1`, `cas k1 5 6`, each with `[to=nX]` (default: the current leader)
-///   and `[client=C]`; sequence numbers count per client.
+///   `[client=C]` and `[seq=N]`; sequence numbers count per client unless `seq` repeats one.
 /// - `run DURATION [until=WORDS] [acks]`: runs and prints what happened, one line per event;
 ///   `until` stops after the first step that printed a line containing WORDS (underscores for
 ///   spaces); `acks` also prints a leader learning that a follower matches further.
@@ -28,6 +28,8 @@ final class RaftScenario {
     /// Keys the scenario wrote, in ascending order, so `state` prints the store stably.
     var keys: [Int] = []
     var reportedViolation = false
+    /// Restarted nodes not yet level with the leader's commit index: the story says when they are.
+    var catchingUp: [NodeID] = []
 
     func handle(_ stanza: ScenarioStanza) throws -> String {
         if stanza.command == "nodes" { return boot(stanza) }
@@ -71,6 +73,7 @@ final class RaftScenario {
         sequences = [:]
         keys = []
         reportedViolation = false
+        catchingUp = []
         let extras = [config.preVote ? "prevote" : nil, config.checkQuorum ? "checkquorum" : nil,
                       config.snapshotThreshold > 0 ? "snapshot every \(config.snapshotThreshold)" : nil,
                       variant == .correct ? nil : "variant \(variant.rawValue)"].compactMap { $0 }
@@ -107,8 +110,10 @@ final class RaftScenario {
         }
         let target = stanza.options["to"].flatMap(node) ?? cluster.leader ?? 0
         let clientID = Int(stanza.option("client", "1")) ?? 1
-        sequences[clientID, default: 0] += 1
-        let request = ClientRequest(client: clientID, sequence: sequences[clientID]!, operation: operation)
+        // `seq=` repeats an earlier request, as a client retrying after a timeout does.
+        let sequence = stanza.options["seq"].flatMap { Int($0) } ?? (sequences[clientID, default: 0] + 1)
+        sequences[clientID] = max(sequences[clientID, default: 0], sequence)
+        let request = ClientRequest(client: clientID, sequence: sequence, operation: operation)
         cluster.submit(request, to: target)
         return "\(request) sent to n\(target)\n" + run(until: cluster.now, stop: nil, acks: false, cluster)
     }
@@ -140,6 +145,7 @@ final class RaftScenario {
                 }
                 matches = cluster.sim.nodes.map { $0?.matchIndex ?? [] }
             }
+            caughtUp(cluster, into: &step)
             lines += step.map { "\(cluster.now) \($0)" }
             if let stop, step.contains(where: { $0.contains(stop) }) { return false }
             return true
@@ -149,6 +155,17 @@ final class RaftScenario {
             lines.append("\(cluster.now) SAFETY VIOLATION \(violation.invariant): \(violation.detail)")
         }
         return lines.isEmpty ? "(nothing happened)" : lines.joined(separator: "\n")
+    }
+
+    /// A restarted node has applied everything the leader has committed.
+    private func caughtUp(_ cluster: RaftCluster, into lines: inout [String]) {
+        guard !catchingUp.isEmpty, let leader = cluster.leader, let leaderNode = cluster.node(leader) else { return }
+        catchingUp.removeAll { id in
+            guard id != leader, let node = cluster.node(id), node.currentTerm == leaderNode.currentTerm,
+                  node.lastApplied >= leaderNode.commitIndex else { return false }
+            lines.append("n\(id) has caught up: applied through \(node.lastApplied), as leader n\(leader) committed")
+            return true
+        }
     }
 
     /// For an acknowledgement: how many nodes now hold `index`, and whether that commits it.
@@ -166,6 +183,7 @@ final class RaftScenario {
             lines.append(FaultScript.text(ScheduledFault(at: .zero, fault)).split(separator: " ").dropFirst().joined(separator: " "))
             if case .restart(let id) = fault, let node = cluster.node(id) {
                 knownLogs[id] = node.log
+                if !catchingUp.contains(id) { catchingUp.append(id) }
                 lines.append("n\(id) boots from disk: term \(node.currentTerm), vote \(name(node.votedFor)), "
                                  + "log \(terms(node.log))")
             }
@@ -206,7 +224,7 @@ final class RaftScenario {
                   oldTerm != node.log.term(at: from) else { return }
             lines.append("n\(id) overwrites \(from)...\(old.lastIndex) (\(terms(old, from: from))) with \(terms(node.log, from: from))")
         case .committed(let index) where node.role == .leader:
-            let entry = node.log.entry(at: index).map { " (\($0))" } ?? ""
+            let entry = node.log.entry(at: index).map { " (\($0))" } ?? " (compacted into a snapshot in the same step)"
             lines.append("n\(id) commits through \(index)\(entry)")
         case .reply(let reply):
             let what: String = switch reply.status {
@@ -214,11 +232,12 @@ final class RaftScenario {
             case .notLeader(let hint): "not leader, try \(name(hint))"
             }
             lines.append("n\(id) answers c\(reply.client)#\(reply.sequence): \(what)")
-        case .snapshotTaken(let index):
+        case .snapshotTaken(let index) where node.role == .leader:
+            // Followers compact too, a heartbeat later; `state` shows their logs.
             lines.append("n\(id) snapshots through \(index), log now \(terms(node.log))")
         case .snapshotInstalled(let index, let term):
             lines.append("n\(id) installs the leader's snapshot through \(index) (t\(term)), log now \(terms(node.log))")
-        case .committed, .applied:
+        case .committed, .applied, .snapshotTaken:
             break
         }
     }
