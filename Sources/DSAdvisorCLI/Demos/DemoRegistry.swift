@@ -1,6 +1,7 @@
 import ArgumentParser
 import PubSub
 import Simulation
+import VectorClocks
 
 /// Every demo the binary can run, in catalog order (as SwiftLint lists its built-in rules).
 /// A pattern registers its demo by adding its definition here; the catalog's `demo:` field
@@ -65,7 +66,7 @@ enum DemoRegistry {
         .command(QuorumKVDemoCommand.self),
         .command(EventualConsistencyDemoCommand.self),
         .command(CRDTDemoCommand.self),
-        .command(VectorClockDemoCommand.self),
+        .declared(VectorClockDemo.self),
         .command(ConsistentHashingDemoCommand.self),
         .command(ShardingDemoCommand.self),
         .command(ReadReplicasDemoCommand.self),
