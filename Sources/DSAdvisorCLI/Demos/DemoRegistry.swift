@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventualConsistency
 import PubSub
 import Simulation
 import VectorClocks
@@ -64,7 +65,7 @@ enum DemoRegistry {
         .command(RaftDemoCommand.self),
         .command(PBFTDemoCommand.self),
         .command(QuorumKVDemoCommand.self),
-        .command(EventualConsistencyDemoCommand.self),
+        .declared(EventualConsistencyDemo.self),
         .command(CRDTDemoCommand.self),
         .declared(VectorClockDemo.self),
         .command(ConsistentHashingDemoCommand.self),
