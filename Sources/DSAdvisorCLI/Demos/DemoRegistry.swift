@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventualConsistency
+import FailureDetection
 import PubSub
 import Simulation
 import VectorClocks
@@ -72,7 +73,7 @@ enum DemoRegistry {
         .command(ShardingDemoCommand.self),
         .command(ReadReplicasDemoCommand.self),
         .command(GossipDemoCommand.self),
-        .command(FailureDetectionDemoCommand.self),
+        .declared(FailureDetectionDemo.self),
         .declared(PubSubDemo.self),
         .command(MessageQueueDemoCommand.self),
         .command(EventLogDemoCommand.self),
