@@ -1,4 +1,5 @@
 import ArgumentParser
+import CRDTs
 import EventualConsistency
 import FailureDetection
 import PubSub
@@ -67,7 +68,7 @@ enum DemoRegistry {
         .command(PBFTDemoCommand.self),
         .command(QuorumKVDemoCommand.self),
         .declared(EventualConsistencyDemo.self),
-        .command(CRDTDemoCommand.self),
+        .declared(CRDTsDemo.self),
         .declared(VectorClockDemo.self),
         .command(ConsistentHashingDemoCommand.self),
         .command(ShardingDemoCommand.self),

@@ -135,6 +135,11 @@ public struct ORSet<Element: Comparable & Hashable & WireSized>: ReplicatedData,
     }
 
     @discardableResult
+    public static func isRemoval(_ operation: Operation) -> Bool {
+        if case .remove = operation { return true }
+        return false
+    }
+
     public mutating func apply(_ operation: Operation, replica: ReplicaID) -> ORSet {
         switch operation {
         case .add(let element): add(element, replica: replica)
