@@ -2,6 +2,7 @@ import ArgumentParser
 import CRDTs
 import EventualConsistency
 import FailureDetection
+import Gossip
 import PubSub
 import Simulation
 import VectorClocks
@@ -73,7 +74,7 @@ enum DemoRegistry {
         .command(ConsistentHashingDemoCommand.self),
         .command(ShardingDemoCommand.self),
         .command(ReadReplicasDemoCommand.self),
-        .command(GossipDemoCommand.self),
+        .declared(GossipDemo.self),
         .declared(FailureDetectionDemo.self),
         .declared(PubSubDemo.self),
         .command(MessageQueueDemoCommand.self),
