@@ -134,12 +134,12 @@ public struct ORSet<Element: Comparable & Hashable & WireSized>: ReplicatedData,
         return ORSet(store: [], context: CausalContext(dots: removed))
     }
 
-    @discardableResult
     public static func isRemoval(_ operation: Operation) -> Bool {
         if case .remove = operation { return true }
         return false
     }
 
+    @discardableResult
     public mutating func apply(_ operation: Operation, replica: ReplicaID) -> ORSet {
         switch operation {
         case .add(let element): add(element, replica: replica)

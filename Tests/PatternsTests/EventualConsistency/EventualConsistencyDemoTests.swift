@@ -36,8 +36,13 @@ func small(seed: UInt64, mode: AntiEntropyMode = .merkle) -> EventualConsistency
     }
 }
 
-@Test func merkleSendsFewerBytesThanFullState() {
-    let (_, lines) = runDemo(small(seed: 3))
+@Test func merkleSendsFewerBytesThanFullState() throws {
+    // Through the declaration, which prints the summary.
+    var demo = try AnyDemo(EventualConsistencyDemo.self).prepare(["--replicas", "4", "--keys", "256", "--writes", "200",
+        "--reads", "30", "--tree-depth", "4", "--write-phase-ms", "800"]).get()
+    demo.seed = 3
+    var lines: [String] = []
+    _ = demo.run(on: Timeline(format: .text, quiet: false) { lines.append($0) })
     #expect(lines.contains { $0.hasPrefix("  merkle") } && lines.contains { $0.hasPrefix("  full") })
     func bytes(_ mode: String) -> Int {
         let row = lines.first { $0.contains("anti-entropy bytes \(mode) ") } ?? ""
