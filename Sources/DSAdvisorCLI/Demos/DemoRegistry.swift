@@ -94,6 +94,8 @@ enum DemoRegistry {
     }
 
     static func subcommand<D: DemoDefinition>(_ definition: D.Type) -> any ParsableCommand.Type {
-        DemoSubcommand<D>.self
+        // The CRDT demo's wall-clock benchmark needs the CLI's clock (see `CRDTDemoSubcommand`).
+        if D.self == CRDTsDemo.self { return CRDTDemoSubcommand.self }
+        return DemoSubcommand<D>.self
     }
 }

@@ -38,6 +38,8 @@ extension CRDTsDemo: DemoDefinition {
                         format: { $0.map { JSONValue($0) } ?? "story" },
                         help: "Background updates on top of the story's scripted ones."),
                 .optionalChoice("variant", \.variant, help: "Run deliberately broken replicas."),
+                .optionalChoice("experiment", \.experiment,
+                                help: "A wall-clock measurement instead of the demo (not a checked run)."),
             ],
             invariants: [
                 DemoInvariant("inflation", .safety, "every new state of a replica is an inflation of its previous one"),

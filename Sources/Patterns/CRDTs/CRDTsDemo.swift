@@ -29,6 +29,13 @@ public enum CRDTsDemo {
         case removeWins = "remove-wins"
     }
 
+    /// Measurements instead of the demo.
+    public enum Experiment: String, CaseIterable, Sendable {
+        /// Wall-clock time of large OR-Set joins. It reads the machine's clock, so the CLI runs
+        /// it (`dsadvisor demo crdt --experiment merge-benchmark`); a pattern module never does.
+        case mergeBenchmark = "merge-benchmark"
+    }
+
     /// A run's settings; each default is written here once (see `declaration`).
     public struct Options: DemoOptions, Sendable {
         public var seed: UInt64 = 1
@@ -38,15 +45,22 @@ public enum CRDTsDemo {
         /// Background updates on top of the scripted ones; nil: the story's default.
         public var updates: Int?
         public var variant: Variant?
+        public var experiment: Experiment?
     }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
+        if let experiment = options.experiment {
+            // Only `check` gets here: nothing is simulated, so there is nothing to judge.
+            timeline.note("--experiment \(experiment.rawValue) measures wall-clock time; run it with "
+                + "'dsadvisor demo crdt --experiment \(experiment.rawValue)'.")
+            return .passed
+        }
         switch options.story {
-        case .counter: tell(CounterStory(), options, timeline)
-        case .orset: tell(CartStory(), options, timeline)
-        case .lww: tell(StatusStory(), options, timeline)
-        case .mv: tell(TitleStory(), options, timeline)
-        case .text: tell(NotesStory(), options, timeline)
+        case .counter: return tell(CounterStory(), options, timeline)
+        case .orset: return tell(CartStory(), options, timeline)
+        case .lww: return tell(StatusStory(), options, timeline)
+        case .mv: return tell(TitleStory(), options, timeline)
+        case .text: return tell(NotesStory(), options, timeline)
         }
     }
 
