@@ -43,6 +43,10 @@ public struct GossipInvariantChecker: Sendable {
     /// Live (member, incarnation) pairs some member held dead, each explained, by cause.
     private var explained: [String: Set<UInt64>] = [:]
     public var explainedFalseDeaths: Int { explained.values.map(\.count).reduce(0, +) }
+    /// The causes a false death can be explained by, in the order they are printed.
+    public static let causes = ["partition", "loss", "restart"]
+    /// How many live (member, incarnation) pairs were held dead, explained by `cause`.
+    public func explained(by cause: String) -> Int { explained[cause]?.count ?? 0 }
     /// "partition 12, loss 1": the causes, in a fixed order.
     public var explanation: String {
         ["partition", "loss", "restart"].compactMap { cause in

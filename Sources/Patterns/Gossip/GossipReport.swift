@@ -81,8 +81,8 @@ struct GossipReport {
             ("refutations", JSONValue(t.refutations)),
             ("live members held dead (by incarnation)", JSONValue(harness.checker.explainedFalseDeaths)),
         ]
-        if harness.checker.explainedFalseDeaths > 0 {
-            rows.append(("held dead, explained by", .string(harness.checker.explanation)))
+        for cause in GossipInvariantChecker.causes {
+            rows.append(("held dead, explained by \(cause)", JSONValue(harness.checker.explained(by: cause))))
         }
         rows += [
             ("writes", JSONValue(t.writes)),
