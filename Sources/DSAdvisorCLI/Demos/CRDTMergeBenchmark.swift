@@ -1,4 +1,33 @@
+import ArgumentParser
 import CRDTs
+import Simulation
+
+/// `dsadvisor demo crdt`: the declared demo, except that `--experiment merge-benchmark`
+/// (declared in the pattern with the rest) runs the wall-clock benchmark below, which the
+/// pattern module may not.
+struct CRDTDemoSubcommand: ParsableCommand {
+    static var configuration: CommandConfiguration { DemoSubcommand<CRDTsDemo>.configuration }
+
+    @Argument(parsing: .captureForPassthrough,
+              help: ArgumentHelp("The demo's options, listed below.", valueName: "options"),
+              completion: .custom { words, index, _ in
+                  DemoCompletion.candidates(DemoSubcommand<CRDTsDemo>.demo, words: words, index: index)
+              })
+    var words: [String] = []
+
+    func run() throws {
+        try reportingErrors {
+            let demo = DemoSubcommand<CRDTsDemo>.demo
+            let (shared, own) = try DemoSharedOptions.split(words)
+            if !shared.help, case .string("merge-benchmark") = try demo.prepared(own).settings
+                .first(where: { $0.0 == "experiment" })?.1 {
+                MergeBenchmark.run()
+                return
+            }
+            try DemoExecution.run(demo, words: words)
+        }
+    }
+}
 
 /// `dsadvisor demo crdt --experiment merge-benchmark`: wall-clock time of one OR-Set join of
 /// two replicas holding 100,000 elements each. It reads the machine's clock, so it lives in

@@ -1,6 +1,10 @@
 import ArgumentParser
+import CRDTs
 import DistributedLock
 import EventLog
+import EventualConsistency
+import FailureDetection
+import Gossip
 import MessageQueue
 import PBFT
 import PubSub
@@ -10,6 +14,7 @@ import ReadReplicas
 import Saga
 import Sharding
 import Simulation
+import VectorClocks
 
 /// Every demo the binary can run, in catalog order (as SwiftLint lists its built-in rules).
 /// A pattern registers its demo by adding its definition here; the catalog's `demo:` field
@@ -72,14 +77,14 @@ enum DemoRegistry {
         .declared(RaftDemo.self),
         .declared(PBFTDemo.self),
         .declared(QuorumKVDemo.self),
-        .command(EventualConsistencyDemoCommand.self),
-        .command(CRDTDemoCommand.self),
-        .command(VectorClockDemoCommand.self),
+        .declared(EventualConsistencyDemo.self),
+        .declared(CRDTsDemo.self),
+        .declared(VectorClockDemo.self),
         .declared(TimedConsistentHashingDemo.self),
         .declared(ShardingDemo.self),
         .declared(ReadReplicasDemo.self),
-        .command(GossipDemoCommand.self),
-        .command(FailureDetectionDemoCommand.self),
+        .declared(GossipDemo.self),
+        .declared(FailureDetectionDemo.self),
         .declared(PubSubDemo.self),
         .declared(MessageQueueDemo.self),
         .declared(EventLogDemo.self),
@@ -98,6 +103,8 @@ enum DemoRegistry {
     }
 
     static func subcommand<D: DemoDefinition>(_ definition: D.Type) -> any ParsableCommand.Type {
-        DemoSubcommand<D>.self
+        // The CRDT demo's wall-clock benchmark needs the CLI's clock (see `CRDTDemoSubcommand`).
+        if D.self == CRDTsDemo.self { return CRDTDemoSubcommand.self }
+        return DemoSubcommand<D>.self
     }
 }

@@ -14,34 +14,53 @@ public enum CRDTsDemo {
         case counter, orset, lww, mv, text
     }
 
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var story: Story
-        public var replicas: Int
-        public var deltas: Bool
-        /// Background updates on top of the scripted ones; nil: the story's default.
-        public var updates: Int?
-
-        public init(seed: UInt64 = 1, story: Story = .orset, replicas: Int = 4, deltas: Bool = true,
-                    updates: Int? = nil) {
-            self.seed = seed
-            self.story = story
-            self.replicas = replicas
-            self.deltas = deltas
-            self.updates = updates
-        }
+    /// How replicas ship state in the printed run; the other way is run for comparison.
+    public enum Shipping: String, CaseIterable, Sendable {
+        /// Delta groups with acknowledgements (Almeida et al. 2018, Algorithm 2).
+        case on
+        /// Whole states every round.
+        case off
     }
 
-    public static let replicaRange = 2...16
-    public static let updateRange = 0...500
+    /// Deliberately broken replicas, for proving the checkers.
+    public enum Variant: String, CaseIterable, Sendable {
+        /// Replays each replica's own removes after every merge that brought news: a remove
+        /// beats a concurrent add (OR-Set only; other types have no removes to replay).
+        case removeWins = "remove-wins"
+    }
+
+    /// Measurements instead of the demo.
+    public enum Experiment: String, CaseIterable, Sendable {
+        /// Wall-clock time of large OR-Set joins. It reads the machine's clock, so the CLI runs
+        /// it (`dsadvisor demo crdt --experiment merge-benchmark`); a pattern module never does.
+        case mergeBenchmark = "merge-benchmark"
+    }
+
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var story = Story.orset
+        public var replicas = 4
+        public var deltas = Shipping.on
+        /// Background updates on top of the scripted ones; nil: the story's default.
+        public var updates: Int?
+        public var variant: Variant?
+        public var experiment: Experiment?
+    }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
+        if let experiment = options.experiment {
+            // Only `check` gets here: nothing is simulated, so there is nothing to judge.
+            timeline.note("--experiment \(experiment.rawValue) measures wall-clock time; run it with "
+                + "'dsadvisor demo crdt --experiment \(experiment.rawValue)'.")
+            return .passed
+        }
         switch options.story {
-        case .counter: tell(CounterStory(), options, timeline)
-        case .orset: tell(CartStory(), options, timeline)
-        case .lww: tell(StatusStory(), options, timeline)
-        case .mv: tell(TitleStory(), options, timeline)
-        case .text: tell(NotesStory(), options, timeline)
+        case .counter: return tell(CounterStory(), options, timeline)
+        case .orset: return tell(CartStory(), options, timeline)
+        case .lww: return tell(StatusStory(), options, timeline)
+        case .mv: return tell(TitleStory(), options, timeline)
+        case .text: return tell(NotesStory(), options, timeline)
         }
     }
 
@@ -49,44 +68,57 @@ public enum CRDTsDemo {
         var rng = SeededRNG(seed: options.seed).stream(7)
         let scenario = Scenario(replicas: options.replicas, rng: &rng)
         let updates = options.updates ?? story.defaultUpdates
-        header(story, options, scenario, updates, timeline)
+        notes(story, scenario, timeline)
         timeline.section("Timeline")
-        let main: Outcome<S.Data>
-        let other: Outcome<S.Data>
+        let main: (outcome: Outcome<S.Data>, story: S)
+        let other: (outcome: Outcome<S.Data>, story: S)
         // A quiet run prints no events: skip rendering values for them.
         let events = timeline.quiet ? nil : timeline
-        if options.deltas {
-            main = simulate(story, DeltaShipping.self, scenario, updates, options.seed, events)
-            other = simulate(story, FullStateShipping.self, scenario, updates, options.seed, nil)
+        let v = options.variant
+        if options.deltas == .on {
+            main = simulate(story, DeltaShipping.self, scenario, updates, options.seed, events, v)
+            other = simulate(story, FullStateShipping.self, scenario, updates, options.seed, nil, v)
         } else {
-            main = simulate(story, FullStateShipping.self, scenario, updates, options.seed, events)
-            other = simulate(story, DeltaShipping.self, scenario, updates, options.seed, nil)
+            main = simulate(story, FullStateShipping.self, scenario, updates, options.seed, events, v)
+            other = simulate(story, DeltaShipping.self, scenario, updates, options.seed, nil, v)
         }
-        let report = Report(story: story, scenario: scenario, options: options, timeline: timeline)
-        report.print(main: main, other: other)
-        if let violation = main.violation ?? other.violation { return DemoOutcome(violation: violation) }
-        return .passed
+        // The epilogue reads what the printed run's story recorded (the LWW writes, say).
+        let report = Report(story: main.story, scenario: scenario, options: options, timeline: timeline)
+        report.print(main: main.outcome, other: other.outcome)
+        return DemoOutcome(violation: main.outcome.violation ?? other.outcome.violation,
+                           shortfall: main.outcome.shortfall ?? other.outcome.shortfall)
     }
 
-    private static func header<S: DemoStory>(_ story: S, _ options: Options, _ scenario: Scenario,
-                                             _ updates: Int, _ timeline: Timeline) {
-        let crash: JSONValue = scenario.crashVictim.map { .string("n\($0)") } ?? "none"
-        timeline.header(demo: "crdt", seed: options.seed, settings: [
-            ("type", .string(options.story.rawValue)),
-            ("replicas", JSONValue(options.replicas)),
-            ("deltas", .string(options.deltas ? "on" : "off")),
-            ("updates", JSONValue(updates)),
-            ("gossip", .string("\(DeltaShipping.gossipPeriod.milliseconds)ms±25%")),
-            ("network", "drop 100‰ dup 20‰ delay 1-20ms tail 200ms"),
-            ("partition", .string("\(sideText(scenario.sideA))|\(sideText(scenario.sideB))")),
-            ("partitionAt", .string("\(scenario.partitionAt.nanoseconds / 1_000_000)ms")),
-            ("healAt", .string("\(scenario.healAt.nanoseconds / 1_000_000)ms")),
-            ("crash", crash),
-            ("deadline", .string("heal+\((scenario.deadline - scenario.healAt).milliseconds)ms")),
-        ])
+    private static func notes<S: DemoStory>(_ story: S, _ scenario: Scenario, _ timeline: Timeline) {
         timeline.note("Story: " + story.title + ".")
         let plan = scenario.faults.faults.map { "\($0.at.nanoseconds / 1_000_000)ms \($0.fault)" }
         timeline.note("Fault plan: " + plan.joined(separator: "; ") + ".")
+    }
+
+    /// The header's settings that follow from the seed: the partition, the crash, the horizon.
+    static func details(_ options: Options) -> [(String, JSONValue)] {
+        var rng = SeededRNG(seed: options.seed).stream(7)
+        let scenario = Scenario(replicas: options.replicas, rng: &rng)
+        return [
+            ("background-updates", JSONValue(options.updates ?? defaultUpdates(options.story))),
+            ("gossip-ms", JSONValue(DeltaShipping.gossipPeriod.milliseconds)),
+            ("network", "drop 100‰ dup 20‰ delay 1-20ms tail 200ms"),
+            ("partition", .string("\(sideText(scenario.sideA))|\(sideText(scenario.sideB))")),
+            ("partition-at-ms", JSONValue(scenario.partitionAt.nanoseconds / 1_000_000)),
+            ("heal-at-ms", JSONValue(scenario.healAt.nanoseconds / 1_000_000)),
+            ("crash", scenario.crashVictim.map { .string("n\($0)") } ?? "none"),
+            ("horizon-after-heal-ms", JSONValue((scenario.deadline - scenario.healAt).milliseconds)),
+        ]
+    }
+
+    static func defaultUpdates(_ story: Story) -> Int {
+        switch story {
+        case .counter: CounterStory().defaultUpdates
+        case .orset: CartStory().defaultUpdates
+        case .lww: StatusStory().defaultUpdates
+        case .mv: TitleStory().defaultUpdates
+        case .text: NotesStory().defaultUpdates
+        }
     }
 
     static func sideText(_ side: [NodeID]) -> String {
@@ -97,6 +129,7 @@ public enum CRDTsDemo {
     struct Outcome<Data: ReplicatedData> {
         var mode: String
         var violation: InvariantViolation?
+        var shortfall: InvariantViolation?
         var beforeHeal: [Data]
         var final: [Data]
         var convergedAt: SimTime?
@@ -113,12 +146,14 @@ public enum CRDTsDemo {
     }
 
     static func simulate<S: DemoStory, P: ShippingPolicy>(
-        _ story: S, _ policy: P.Type, _ scenario: Scenario, _ updates: Int, _ seed: UInt64, _ timeline: Timeline?
-    ) -> Outcome<S.Data> {
-        let run = ConvergenceRun<S, P>(story: story, scenario: scenario, updates: updates, seed: seed, timeline: timeline)
+        _ story: S, _ policy: P.Type, _ scenario: Scenario, _ updates: Int, _ seed: UInt64, _ timeline: Timeline?,
+        _ variant: Variant?
+    ) -> (outcome: Outcome<S.Data>, story: S) {
+        let run = ConvergenceRun<S, P>(story: story, scenario: scenario, updates: updates, seed: seed, timeline: timeline,
+                                       variant: variant)
         let r = run.run()
-        return Outcome(
-            mode: P.shipsDeltas ? "delta groups" : "full state", violation: r.violation,
+        let outcome = Outcome<S.Data>(
+            mode: P.shipsDeltas ? "delta groups" : "full state", violation: r.violation, shortfall: r.shortfall,
             beforeHeal: r.beforeHeal, final: r.final, convergedAt: r.convergedAt,
             bytesToConverge: r.bytesToConverge, messagesToConverge: r.messagesToConverge,
             idleBytesPerSecond: r.convergedAt == nil ? 0
@@ -126,5 +161,6 @@ public enum CRDTsDemo {
             updatesApplied: r.updatesApplied, updatesLost: r.updatesLost, inflationChecks: r.inflationChecks,
             sent: r.stats?.messagesSent ?? 0, dropped: r.stats?.messagesDropped ?? 0,
             duplicated: r.stats?.messagesDuplicated ?? 0)
+        return (outcome, run.story)
     }
 }

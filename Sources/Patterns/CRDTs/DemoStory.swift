@@ -6,9 +6,12 @@ import Simulation
 /// by its sequential specification plus a conflict rule; the oracles below recompute the
 /// expected value from the log of applied operations alone, independently of the merge.
 ///
+/// The OR-Set's oracle goes further and judges every state from the harness's own record of
+/// which updates each replica has seen (`ObservationLog`), trusting nothing the CRDT minted.
+///
 /// Simplifications:
-/// - The oracle uses the identities the CRDT itself minted (dots, timestamps, version
-///   vectors) to name operations; it does not re-derive causality from message traffic.
+/// - The other oracles use the identities the CRDT itself minted (timestamps, version
+///   vectors) to name operations; they do not re-derive causality from message traffic.
 protocol DemoStory {
     associatedtype Data: ReplicatedData
 
@@ -30,8 +33,15 @@ protocol DemoStory {
     func checkState(_ state: Data) -> String?
     /// After convergence: nil when the converged state is what the log says it must be.
     func checkConverged(_ state: Data) -> String?
+    /// Safety against the harness's account: nil when `state` is what the updates its replica
+    /// has seen (issued, or carried to it by delivered messages), in issue order, make it.
+    func checkObserved(_ state: Data, seen: [ObservationLog<Data>.Update]) -> String?
     /// What the converged value shows, for the end of the run.
     func epilogue(_ state: Data, scenario: Scenario) -> [String]
+}
+
+extension DemoStory {
+    func checkObserved(_ state: Data, seen: [ObservationLog<Data>.Update]) -> String? { nil }
 }
 
 /// An update the story issues at a given time on a given replica. The operation is built

@@ -134,6 +134,11 @@ public struct ORSet<Element: Comparable & Hashable & WireSized>: ReplicatedData,
         return ORSet(store: [], context: CausalContext(dots: removed))
     }
 
+    public static func isRemoval(_ operation: Operation) -> Bool {
+        if case .remove = operation { return true }
+        return false
+    }
+
     @discardableResult
     public mutating func apply(_ operation: Operation, replica: ReplicaID) -> ORSet {
         switch operation {

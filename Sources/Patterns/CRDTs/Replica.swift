@@ -20,6 +20,10 @@ import Simulation
 /// One refinement of Enes, Almeida, Baquero & Leitão 2019, "Efficient synchronization of
 /// state-based CRDTs", is applied: a delta is never sent back to the peer it came from (BP).
 ///
+/// A deliberately broken variant, `replaysRemovals`, re-applies the replica's own removes
+/// after every merge that brought news, as a sync layer that "makes deletes stick" would: a
+/// remove then beats a concurrent add (remove-wins), which the add-wins oracle must catch.
+///
 /// Simplifications:
 /// - Push-only gossip to one uniformly random peer per round; no digests, no Merkle trees,
 ///   and no "remove redundant state" (RR) of Enes et al.: a received delta group is buffered
@@ -62,10 +66,18 @@ public struct Replica<Data: ReplicatedData, Policy: ShippingPolicy>: SimulatedNo
     public private(set) var buffer: [(sequence: UInt64, delta: Data, origin: NodeID?)] = []
     /// Almeida's `A`: per peer, the sequence number it has acknowledged.
     public private(set) var acknowledged: [UInt64]
+    /// The broken remove-wins variant: replays `removals` after each inflating merge.
+    public let replaysRemovals: Bool
+    private var removals: [Data.Operation] = []
 
     public init(id: NodeID, cluster: [NodeID], durable: Durable?) {
+        self.init(id: id, cluster: cluster, durable: durable, replaysRemovals: false)
+    }
+
+    public init(id: NodeID, cluster: [NodeID], durable: Durable?, replaysRemovals: Bool) {
         self.id = id
         self.cluster = cluster
+        self.replaysRemovals = replaysRemovals
         state = durable?.state ?? Data()
         sequence = durable?.sequence ?? 0
         acknowledged = Array(repeating: 0, count: cluster.count)
@@ -78,6 +90,7 @@ public struct Replica<Data: ReplicatedData, Policy: ShippingPolicy>: SimulatedNo
     public mutating func handle(_ command: Command, _ context: inout NodeContext<Self>) {
         guard case .update(let operation) = command else { return }
         let delta = state.apply(operation, replica: id)
+        if replaysRemovals && Data.isRemoval(operation) { removals.append(operation) }
         buffer(delta, from: nil)
         context.persist(Durable(state: state, sequence: sequence))
         context.output(.applied(operation, delta: delta))
@@ -92,6 +105,11 @@ public struct Replica<Data: ReplicatedData, Policy: ShippingPolicy>: SimulatedNo
             if inflated {
                 state = merged
                 buffer(payload, from: sender)
+                for removal in removals {
+                    let before = state
+                    let delta = state.apply(removal, replica: id)
+                    if state != before { buffer(delta, from: nil) }
+                }
                 context.persist(Durable(state: state, sequence: sequence))
             }
             context.output(.merged(from: sender, kind: kind, bytes: Self.size(of: message), inflated: inflated))

@@ -25,7 +25,7 @@ struct Report<S: DemoStory> {
         timeline.table(main.convergedAt == nil ? "At the deadline (NOT converged)" : "After convergence",
                        columns: ["replica", "state B", "value"],
                        rows: main.final.enumerated().map { row($0.offset, $0.element, side: false) })
-        let runs = options.deltas ? [main, other] : [other, main]
+        let runs = options.deltas == .on ? [main, other] : [other, main]
         timeline.table("Shipped until convergence (same seed, faults and update schedule)",
                        columns: ["mode", "messages", "bytes", "converged", "idle B/s"],
                        rows: runs.map { [.string($0.mode), JSONValue($0.messagesToConverge),
@@ -57,25 +57,29 @@ struct Report<S: DemoStory> {
     }
 
     private func summary(_ main: Outcome, _ delta: Outcome, _ full: Outcome) -> [(String, JSONValue)] {
-        let ratio = delta.bytesToConverge > 0
-            ? Double(full.bytesToConverge) / Double(delta.bytesToConverge) : 0
-        let rounded = Double(Int(ratio * 10)) / 10
+        func micros(_ d: SimDuration) -> JSONValue { JSONValue(d.nanoseconds / 1_000) }
         var rows: [(String, JSONValue)] = [
-            ("type", .string(options.story.rawValue)),
-            ("replicas", JSONValue(options.replicas)),
             ("shipping", .string(main.mode)),
-            ("updates", .string("\(main.updatesApplied) applied, \(main.updatesLost) lost to a down replica")),
-            ("converged", .string(main.convergedAt.map { "yes, \($0 - scenario.healAt) after healing" } ?? "no")),
-            ("bytes (delta)", .string("\(delta.bytesToConverge) B in \(delta.messagesToConverge) messages")),
-            ("bytes (full)", .string("\(full.bytesToConverge) B in \(full.messagesToConverge) messages")),
-            ("full/delta", .string("\(rounded)x to converge; idle gossip \(full.idleBytesPerSecond) B/s full, "
-                                   + "\(delta.idleBytesPerSecond) B/s delta")),
-            ("network", .string("\(main.sent) sent, \(main.dropped) dropped, \(main.duplicated) duplicated")),
-            ("checks", .string("\(main.inflationChecks) inflation checks (old ⊔ new = new), oracle on every "
-                               + "change, convergence by heal+\((scenario.deadline - scenario.healAt).milliseconds)ms")),
+            ("updates applied", JSONValue(main.updatesApplied)),
+            ("updates lost to a down replica", JSONValue(main.updatesLost)),
+            ("converged after heal us", main.convergedAt.map { micros($0 - scenario.healAt) } ?? .null),
+            ("horizon after heal us", micros(scenario.deadline - scenario.healAt)),
+            ("bytes to converge (delta)", JSONValue(delta.bytesToConverge)),
+            ("messages to converge (delta)", JSONValue(delta.messagesToConverge)),
+            ("bytes to converge (full)", JSONValue(full.bytesToConverge)),
+            ("messages to converge (full)", JSONValue(full.messagesToConverge)),
+            ("full/delta bytes per mille", JSONValue(delta.bytesToConverge > 0
+                ? full.bytesToConverge * 1000 / delta.bytesToConverge : 0)),
+            ("idle gossip B/s (full)", JSONValue(full.idleBytesPerSecond)),
+            ("idle gossip B/s (delta)", JSONValue(delta.idleBytesPerSecond)),
+            ("messages sent", JSONValue(main.sent)),
+            ("messages dropped", JSONValue(main.dropped)),
+            ("messages duplicated", JSONValue(main.duplicated)),
+            ("inflation checks", JSONValue(main.inflationChecks)),
         ]
         let violation = main.violation ?? delta.violation ?? full.violation
-        rows.append(("invariants", .string(violation.map { "BROKEN: \($0.invariant)" } ?? "all held")))
+        rows.append(("invariants", .string(violation.map { "BROKEN: \($0.invariant)" }
+            ?? "held: old ⊔ new = new on every change, the oracle on every change, convergence by the horizon")))
         return rows
     }
 }

@@ -46,7 +46,7 @@ public struct Scenario: Sendable {
         crashAt = partitionAt + SimDuration.random(in: .milliseconds(200), .milliseconds(400), using: &rng)
         restartAt = crashAt + SimDuration.random(in: .milliseconds(150), .milliseconds(350), using: &rng)
         healAt = partitionAt + .milliseconds(1000)
-        deadline = healAt + .seconds(5)
+        deadline = healAt + Scenario.settle(replicas: replicas)
         cooldown = .milliseconds(1000)
         network = .unreliable
 
@@ -63,6 +63,16 @@ public struct Scenario: Sendable {
             meanGap: .milliseconds(400), maxOutage: .milliseconds(250), maxDown: 0,
             baseline: network, rng: &rng)
         faults = FaultPlan(plan + bursts.faults)
+    }
+
+    /// How long after the heal the replicas get to converge. Each replica pushes to one random
+    /// peer every gossip period (up to 5/4 of it); push gossip reaches everyone in about
+    /// log2(n) + ln(n) rounds (Demers et al. 1987), and a lost message costs one more round.
+    /// The horizon allows 40 rounds plus 10 per replica: far beyond that on a 10% lossy
+    /// network, short enough to call a run that stalls.
+    public static func settle(replicas: Int) -> SimDuration {
+        let period = max(FullStateShipping.gossipPeriod, DeltaShipping.gossipPeriod)
+        return period * 5 / 4 * UInt64(40 + 10 * replicas)
     }
 
     /// Which side of the partition `node` is on, for tables.

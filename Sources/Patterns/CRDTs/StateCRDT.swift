@@ -50,6 +50,13 @@ public protocol ReplicatedData: StateCRDT {
     /// Applies `operation` as replica `replica` and returns its delta.
     @discardableResult
     mutating func apply(_ operation: Operation, replica: ReplicaID) -> Self
+    /// Whether `operation` removes something: what the deliberately broken remove-wins
+    /// replica replays after a merge (`Replica.replaysRemovals`).
+    static func isRemoval(_ operation: Operation) -> Bool
+}
+
+extension ReplicatedData {
+    public static func isRemoval(_ operation: Operation) -> Bool { false }
 }
 
 /// Values that can say how many bytes they take on the wire.

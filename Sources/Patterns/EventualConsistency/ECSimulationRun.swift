@@ -12,6 +12,8 @@ import Simulation
 public struct ECRunResult: Sendable {
     public var mode: AntiEntropyMode
     public var violation: InvariantViolation?
+    /// Convergence not reached by the horizon.
+    public var shortfall: InvariantViolation?
     /// From quiesce (writes stopped, faults healed) to identical stores; nil if never.
     public var convergence: SimDuration?
     public var antiEntropyBytes = 0
@@ -31,6 +33,8 @@ public struct ECRunResult: Sendable {
     public var writesSuperseded = 0
     public var stats: Simulator<ECReplica, ECExternal>.Statistics?
     public var finalRoot: UInt64 = 0
+    /// When writes had stopped and the last fault was over.
+    public var quiesce = SimTime.zero
 }
 
 public enum ECExternal: Sendable {
@@ -54,15 +58,17 @@ struct ECSimulationRun {
         let sim = Simulator<ECReplica, ECExternal>(seed: o.seed, nodeCount: o.replicas, network: baseline, faults: plan,
                                                    disks: Array(repeating: ECDurable(config: config), count: o.replicas))
         for op in workload { sim.submit(op.command, to: op.replica, after: op.at) }
-        let quiesce = SimTime.zero + o.writePhase
+        // Convergence is judged once writes have stopped and the last fault (drawn or injected) is over.
+        let quiesce = max(SimTime.zero + o.writePhase, plan.faults.last?.at ?? .zero)
         var tick = SimDuration.milliseconds(500)
         while tick < o.writePhase { sim.schedule(.progress, after: tick); tick = tick + .milliseconds(500) }
-        sim.schedule(.quiesce, after: o.writePhase)
+        sim.schedule(.quiesce, after: quiesce - .zero)
 
         var result = ECRunResult(mode: mode)
+        result.quiesce = quiesce
         let initial = o.preloaded ? ReplicaStore.initialData(keyCount: o.keys) : Array(repeating: nil, count: o.keys)
         var checker = ConvergenceChecker(replicas: o.replicas, initial: initial)
-        let deadline = quiesce + o.deadline
+        let deadline = quiesce + o.horizon
         func violation(_ invariant: String, _ detail: String) -> InvariantViolation {
             InvariantViolation(invariant: invariant, detail: detail, seed: o.seed, step: sim.stats.events, time: sim.now)
         }
@@ -95,8 +101,10 @@ struct ECSimulationRun {
         if result.violation == nil {
             if result.convergence == nil {
                 let lag = ConvergenceChecker.lag(sim.cluster.compactMap { sim.nodes[$0]?.store.entries })
-                result.violation = violation("convergence",
-                    "replicas still differ \(o.deadline) after writes stopped; keys behind per replica: \(lag)")
+                let up = sim.cluster.filter { sim.isUp($0) }.count
+                result.shortfall = violation("convergence",
+                    "replicas still differ at the horizon, \(o.horizon) after writes and faults stopped "
+                    + "(\(up) of \(o.replicas) up; keys behind per replica: \(lag)); a horizon, not lost data")
             } else if let first = sim.nodes[0]?.store.entries, let detail = checker.checkWinners(first) {
                 result.violation = violation("LWW winner", detail)
             }

@@ -11,44 +11,42 @@ import Simulation
 /// - Faults end when writes stop, so convergence is judged on a healed network.
 
 public enum EventualConsistencyDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var replicas: Int
-        public var keys: Int
-        public var writes: Int
-        public var reads: Int
-        public var readQuorum: Int
-        public var treeDepth: Int
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var replicas = 5
+        public var keys = 2_048
+        public var writes = 600
+        public var reads = 80
+        /// Replicas each read asks, coordinator included; capped at `replicas`.
+        public var readQuorum = 3
+        public var treeDepth = 7
         /// Start from a bulk-loaded data set every replica holds, as a long-running store would.
-        public var preloaded: Bool
+        public var preloaded = true
         /// The mode whose run is printed; the other one is run silently for the comparison.
-        public var mode: AntiEntropyMode
-        public var faults: FaultPlan.Kinds
-        public var writePhase: SimDuration
-        public var antiEntropyPeriod: SimDuration
-        public var deadline: SimDuration
+        public var mode = AntiEntropyMode.merkle
+        public var faults = FaultMode.drawn(.all)
+        public var writePhase = SimDuration.milliseconds(2_000)
+        public var antiEntropyPeriod = SimDuration.milliseconds(200)
+        /// Scripted faults (`--inject`), on top of the drawn ones.
+        public var injections: [ScheduledFault] = []
         /// A merge that accepts older versions: only for proving the checker works.
-        public var brokenMerge: Bool
+        public var brokenMerge = false
 
-        public init(seed: UInt64 = 1, replicas: Int = 5, keys: Int = 2_048, writes: Int = 600, reads: Int = 80,
-                    readQuorum: Int = 3, treeDepth: Int = 7, preloaded: Bool = true, mode: AntiEntropyMode = .merkle,
-                    faults: FaultPlan.Kinds = .all, writePhase: SimDuration = .milliseconds(2_000),
-                    antiEntropyPeriod: SimDuration = .milliseconds(200), deadline: SimDuration = .seconds(10),
-                    brokenMerge: Bool = false) {
-            self.seed = seed
-            self.replicas = replicas
-            self.keys = keys
-            self.writes = writes
-            self.reads = reads
-            self.readQuorum = readQuorum
-            self.treeDepth = treeDepth
-            self.preloaded = preloaded
-            self.mode = mode
-            self.faults = faults
-            self.writePhase = writePhase
-            self.antiEntropyPeriod = antiEntropyPeriod
-            self.deadline = deadline
-            self.brokenMerge = brokenMerge
+        /// The read quorum a run uses: never more replicas than there are.
+        var quorum: Int { min(readQuorum, replicas) }
+
+        /// How long replicas get, once writes stop and the last fault is over, to become
+        /// identical. A Merkle session takes at most `treeDepth + 3` round trips, each at most
+        /// twice the network's longest delay; a replica starts one with a random peer about
+        /// every `antiEntropyPeriod` (up to 1.5 times that). Push-pull with random peers
+        /// spreads a difference to everyone in about log2(n) + ln(n) rounds (Demers et al.
+        /// 1987); the horizon allows 10 rounds per replica, far beyond that even when loss
+        /// and duplicates cost a session now and then.
+        public var horizon: SimDuration {
+            let roundTrip = (EventualConsistencyDemo.baseline.delayMax + EventualConsistencyDemo.baseline.tailDelayMax) * 2
+            let round = antiEntropyPeriod * 3 / 2 + roundTrip * UInt64(treeDepth + 3)
+            return round * UInt64(10 * replicas)
         }
     }
 
@@ -63,15 +61,15 @@ public enum EventualConsistencyDemo {
         var workloadRNG = root.stream(1)
         var faultRNG = root.stream(2)
         let workload = ECWorkload.draw(replicas: o.replicas, keyCount: o.keys, writes: o.writes, reads: o.reads,
-                                       readQuorum: o.readQuorum, duration: o.writePhase, rng: &workloadRNG)
-        let plan = drawFaults(o, rng: &faultRNG)
-        printHeader(o, plan: plan, on: timeline)
+                                       readQuorum: o.quorum, duration: o.writePhase, rng: &workloadRNG)
+        let plan = FaultPlan(drawFaults(o, rng: &faultRNG).faults + o.injections)
+        printNotes(o, plan: plan, on: timeline)
 
         timeline.section("\(o.mode.rawValue) anti-entropy: writes, faults and repairs")
         let printed = ECSimulationRun(options: o, mode: o.mode, workload: workload, plan: plan,
                                       baseline: baseline, printer: timeline.quiet ? nil : ECPrinter(timeline: timeline)).run()
         if let convergence = printed.convergence {
-            timeline.event(SimTime.zero + o.writePhase + convergence, "converged",
+            timeline.event(printed.quiesce + convergence, "converged",
                            "all \(o.replicas) replicas identical, Merkle root \(hex(printed.finalRoot)), "
                            + "\(convergence) after writes stopped")
         }
@@ -81,7 +79,8 @@ public enum EventualConsistencyDemo {
         let results = o.mode == .merkle ? [printed, other] : [other, printed]
         printComparison(results, options: o, on: timeline)
         printSummary(printed, other: other, options: o, plan: plan, on: timeline)
-        return DemoOutcome(violation: printed.violation ?? other.violation)
+        return DemoOutcome(violation: printed.violation ?? other.violation,
+                           shortfall: printed.shortfall ?? other.shortfall)
     }
 
     /// Faults drawn from the seed: a partition of random shape early in the write phase (when
@@ -90,7 +89,8 @@ public enum EventualConsistencyDemo {
     static func drawFaults(_ o: Options, rng: inout SeededRNG) -> FaultPlan {
         var faults: [ScheduledFault] = []
         var rest = SimTime.zero + o.writePhase / 10
-        if o.faults.contains(.partition) && o.replicas > 1 {
+        let kinds = o.faults.kinds
+        if kinds.contains(.partition) && o.replicas > 1 {
             let start = SimTime.zero + SimDuration.random(in: o.writePhase / 10, o.writePhase / 5, using: &rng)
             let end = start + SimDuration.random(in: o.writePhase / 5, o.writePhase * 2 / 5, using: &rng)
             var nodes = Array(0..<o.replicas)
@@ -101,22 +101,13 @@ public enum EventualConsistencyDemo {
             rest = end
         }
         let random = FaultPlan.random(
-            kinds: o.faults, nodeCount: o.replicas, start: rest, end: SimTime.zero + o.writePhase,
+            kinds: kinds, nodeCount: o.replicas, start: rest, end: SimTime.zero + o.writePhase,
             meanGap: o.writePhase / 4, maxOutage: o.writePhase / 3,
             maxDown: max(1, (o.replicas - 1) / 2), baseline: baseline, rng: &rng)
         return FaultPlan(faults + random.faults)
     }
 
-    private static func printHeader(_ o: Options, plan: FaultPlan, on timeline: Timeline) {
-        let faultNames = FaultPlan.Kinds.names.filter { FaultPlan.Kinds(name: $0) == o.faults }.first ?? "custom"
-        timeline.header(demo: "eventual-consistency", seed: o.seed, settings: [
-            ("replicas", JSONValue(o.replicas)), ("keys", JSONValue(o.keys)), ("writes", JSONValue(o.writes)),
-            ("reads", JSONValue(o.reads)), ("read-quorum", JSONValue(o.readQuorum)),
-            ("tree-depth", JSONValue(o.treeDepth)), ("preloaded", .bool(o.preloaded)), ("mode", .string(o.mode.rawValue)),
-            ("faults", .string(faultNames)), ("write-phase-ms", JSONValue(o.writePhase.milliseconds)),
-            ("anti-entropy-ms", JSONValue(o.antiEntropyPeriod.milliseconds)),
-            ("deadline-ms", JSONValue(o.deadline.milliseconds)), ("versions", "LWW (hybrid timestamp, replica)"),
-        ])
+    private static func printNotes(_ o: Options, plan: FaultPlan, on timeline: Timeline) {
         let perLeaf = (o.keys + (1 << o.treeDepth) - 1) >> o.treeDepth
         timeline.note("Each replica takes writes alone (W=1); every other copy is made by anti-entropy "
                       + "(every ~\(o.antiEntropyPeriod) with a random peer) or by read repair. Merkle tree: "
@@ -146,24 +137,29 @@ public enum EventualConsistencyDemo {
 
     private static func printSummary(_ r: ECRunResult, other: ECRunResult, options o: Options, plan: FaultPlan,
                                      on timeline: Timeline) {
-        let ratio = r.antiEntropyBytes == 0 ? 0 : Double(other.antiEntropyBytes) / Double(r.antiEntropyBytes)
-        let saving = r.mode == .merkle
-            ? "full-state exchange sent \(formatted(ratio))x the bytes of Merkle"
-            : "Merkle sent \(formatted(ratio))x the bytes of full-state exchange"
         timeline.summary([
-            ("writes", .string("\(r.writesAccepted) accepted, \(r.writesLost) lost to down replicas, "
-                               + "\(r.writesSuperseded) superseded by a later write elsewhere (LWW)")),
-            ("reads", .string("\(r.readsDone) quorum reads of \(o.readQuorum), \(r.readsStale) saw a stale replica, "
-                              + "\(r.readRepairs) read repairs applied")),
-            ("anti-entropy", .string("\(r.sessions) sessions, \(r.sessionsInSync) found equal roots, "
-                                     + "\(r.leavesDiffering) differing leaves, \(r.keysApplied) keys applied")),
-            ("convergence", .string(r.convergence.map { "\($0) after writes stopped" } ?? "not reached")),
-            ("bytes", .string(saving)),
-            ("faults", .string("\(plan.faults.count) scheduled, \(r.stats?.crashes ?? 0) crashes, "
-                               + "\(r.stats?.messagesDropped ?? 0) messages dropped")),
-            ("messages", .string("\(r.stats?.messagesSent ?? 0) sent, \(r.stats?.messagesDelivered ?? 0) delivered")),
+            ("writes accepted", JSONValue(r.writesAccepted)),
+            ("writes lost to down replicas", JSONValue(r.writesLost)),
+            ("writes superseded (LWW)", JSONValue(r.writesSuperseded)),
+            ("quorum reads", JSONValue(r.readsDone)),
+            ("read quorum", JSONValue(o.quorum)),
+            ("reads that saw a stale replica", JSONValue(r.readsStale)),
+            ("read repairs", JSONValue(r.readRepairs)),
+            ("anti-entropy sessions", JSONValue(r.sessions)),
+            ("sessions with equal roots", JSONValue(r.sessionsInSync)),
+            ("differing leaves", JSONValue(r.leavesDiffering)),
+            ("keys applied", JSONValue(r.keysApplied)),
+            ("convergence us", r.convergence.map { JSONValue($0.nanoseconds / 1_000) } ?? .null),
+            ("horizon us", JSONValue(o.horizon.nanoseconds / 1_000)),
+            ("anti-entropy bytes \(r.mode.rawValue)", JSONValue(r.antiEntropyBytes)),
+            ("anti-entropy bytes \(other.mode.rawValue)", JSONValue(other.antiEntropyBytes)),
+            ("faults scheduled", JSONValue(plan.faults.count)),
+            ("crashes", JSONValue(r.stats?.crashes ?? 0)),
+            ("messages sent", JSONValue(r.stats?.messagesSent ?? 0)),
+            ("messages delivered", JSONValue(r.stats?.messagesDelivered ?? 0)),
+            ("messages dropped", JSONValue(r.stats?.messagesDropped ?? 0)),
             ("invariants", .string(r.violation == nil && other.violation == nil
-                                   ? "held: versions never went backwards; all replicas converged to the highest write"
+                                   ? "held: versions never went backwards; converged replicas hold the highest write"
                                    : "BROKEN (see below)")),
         ])
     }

@@ -16,6 +16,8 @@ import Simulation
 public struct DetectorBreach: Equatable, Sendable {
     public var invariant: String
     public var detail: String
+    /// A goal not reached by the run's horizon (completeness), rather than a broken rule.
+    public var liveness = false
 }
 
 public struct DetectorInvariantChecker: Sendable {
@@ -56,7 +58,9 @@ public struct DetectorInvariantChecker: Sendable {
         for node in crashed {
             for index in monitor.detectors.indices where !monitor.isSuspected(node, by: index) {
                 return DetectorBreach(invariant: "strong-completeness",
-                    detail: "\(monitor.detectors[index]) still trusts crashed n\(node)")
+                    detail: "\(monitor.detectors[index]) still trusts crashed n\(node) at the horizon (the settle "
+                        + "time after the last crash); a horizon, not a detector that can never suspect",
+                    liveness: true)
             }
         }
         return nil

@@ -101,20 +101,22 @@ struct DetectorReport {
     func summary(violation: InvariantViolation?, on timeline: Timeline) {
         var rows: [(String, JSONValue)] = []
         for run in runs where run.tallies.allSatisfy({ $0.detections.count == options.senders }) {
-            rows.append((run.profile.name, .string(bestDetector(run))))
+            rows += bestDetectors(run)
         }
-        let events = runs.map(\.sim.stats.events).reduce(0, +)
-        let simulated = runs.map { $0.sim.now.nanoseconds }.reduce(0, +) / 1_000_000_000
         rows += [
             ("invariants", .string(violation.map { "BROKEN: \($0.invariant)" }
                 ?? "held: phi-threshold, phi-accrues, strong-completeness")),
-            ("simulated", .string("\(simulated)s over \(runs.count) networks, \(events) events")),
+            ("networks", JSONValue(runs.count)),
+            ("simulated s", JSONValue(runs.map { $0.sim.now.nanoseconds }.reduce(0, +) / 1_000_000_000)),
+            ("events", JSONValue(runs.map(\.sim.stats.events).reduce(0, +))),
+            ("settle ms", JSONValue(options.settle.milliseconds)),
         ]
         timeline.summary(rows)
     }
 
-    /// The fastest detector that made no mistake, against the fastest timeout that made none.
-    private func bestDetector(_ run: DetectorRun) -> String {
+    /// The fastest detector that made no mistake, and the fastest timeout that made none, with
+    /// their mean detection times.
+    private func bestDetectors(_ run: DetectorRun) -> [(String, JSONValue)] {
         func meanDetection(_ index: Int) -> UInt64 {
             let d = run.tallies[index].detections.map(\.milliseconds)
             return d.isEmpty ? .max : d.reduce(0, +) / UInt64(d.count)
@@ -123,10 +125,13 @@ struct DetectorReport {
         let best = clean.min { meanDetection($0) < meanDetection($1) }
         let bestTimeout = clean.filter { if case .timeout = options.detectors[$0] { true } else { false } }
             .min { meanDetection($0) < meanDetection($1) }
-        let describe = { (index: Int?) -> String in
-            index.map { "\(options.detectors[$0]) (T_D \(meanDetection($0))ms)" } ?? "none"
-        }
-        return "fastest with no false suspicion: \(describe(best)); best timeout: \(describe(bestTimeout))"
+        let name = run.profile.name
+        return [
+            ("\(name) fastest clean", .string(best.map { options.detectors[$0].description } ?? "none")),
+            ("\(name) fastest clean T_D ms", best.map { JSONValue(meanDetection($0)) } ?? .null),
+            ("\(name) best timeout", .string(bestTimeout.map { options.detectors[$0].description } ?? "none")),
+            ("\(name) best timeout T_D ms", bestTimeout.map { JSONValue(meanDetection($0)) } ?? .null),
+        ]
     }
 
     static func shortName(_ detector: DetectorKind) -> String {

@@ -12,46 +12,25 @@ import Foundation
 import Simulation
 
 public enum FailureDetectionDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var profiles: [JitterProfile]
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var profiles = JitterProfile.all
         /// Simulated minutes of heartbeats before the crashes.
-        public var minutes: Int
-        public var senders: Int
-        public var interval: SimDuration
-        public var thresholds: [Double]
-        public var exponentialThresholds: [Double]
+        public var minutes = 60
+        public var senders = 4
+        public var interval = SimDuration.seconds(1)
+        public var thresholds: [Double] = [1, 3, 8, 12]
+        public var exponentialThresholds: [Double] = [8]
         /// Thresholds also run with Akka cluster's acceptable heartbeat pause of 3 s.
-        public var pausedThresholds: [Double]
-        public var timeouts: [SimDuration]
-        public var window: Int
-        public var minStdDeviationMillis: Double
-        public var acceptablePauseMillis: Double
-        public var variant: PhiAccrualDetector.Variant
+        public var pausedThresholds: [Double] = [8]
+        public var timeouts: [SimDuration] = [.milliseconds(1_500), .milliseconds(3_000), .milliseconds(5_000)]
+        public var window = 1_000
+        public var minStdDeviationMillis: Double = 100
+        public var acceptablePauseMillis: Double = 0
+        public var variant = PhiAccrualDetector.Variant.correct
         /// Sender n2 stalls this long half-way through (zero: never).
-        public var stall: SimDuration
-
-        public init(seed: UInt64 = 1, profiles: [JitterProfile] = JitterProfile.all, minutes: Int = 60,
-                    senders: Int = 4, interval: SimDuration = .seconds(1), thresholds: [Double] = [1, 3, 8, 12],
-                    exponentialThresholds: [Double] = [8], pausedThresholds: [Double] = [8],
-                    timeouts: [SimDuration] = [.milliseconds(1_500), .milliseconds(3_000), .milliseconds(5_000)],
-                    window: Int = 1_000, minStdDeviationMillis: Double = 100, acceptablePauseMillis: Double = 0,
-                    variant: PhiAccrualDetector.Variant = .correct, stall: SimDuration = .milliseconds(2_500)) {
-            self.seed = seed
-            self.profiles = profiles
-            self.minutes = minutes
-            self.senders = senders
-            self.interval = interval
-            self.thresholds = thresholds
-            self.exponentialThresholds = exponentialThresholds
-            self.pausedThresholds = pausedThresholds
-            self.timeouts = timeouts
-            self.window = window
-            self.minStdDeviationMillis = minStdDeviationMillis
-            self.acceptablePauseMillis = acceptablePauseMillis
-            self.variant = variant
-            self.stall = stall
-        }
+        public var stall = SimDuration.milliseconds(2_500)
 
         /// Akka cluster's default `acceptable-heartbeat-pause`.
         public static let akkaPauseMillis: Double = 3_000
@@ -67,10 +46,40 @@ public enum FailureDetectionDemo {
                 .phi(PhiAccrualDetector(threshold: $0, distribution: .exponential))
             } + timeouts.map { .timeout(FixedTimeoutDetector(timeout: $0)) }
         }
+
+        /// The longest silence the window can plausibly have learnt as normal: three
+        /// heartbeats lost in a row on the lossiest network, the stall, and the worst delay.
+        var longestGapMillis: Double {
+            let network = profiles.map(\.network)
+            let delay = network.map { ($0.delayMax + $0.tailDelayMax).milliseconds }.max() ?? 0
+            return Double((interval * 4 + stall).milliseconds + delay)
+        }
+
+        /// How long after the last crash every detector must suspect every crashed sender
+        /// (strong completeness), from each detector's own rule at its most patient: a window
+        /// whose mean and deviation are as large as `longestGapMillis`. A timeout waits its
+        /// timeout; an exponential phi waits threshold * ln(10) mean intervals; a normal phi
+        /// waits mean + pause + y * deviation, y the logistic quantile of 10^-threshold.
+        public var settle: SimDuration {
+            let gap = longestGapMillis
+            let waits: [Double] = detectors.map { kind in
+                switch kind {
+                case .timeout(let detector):
+                    return Double(detector.timeout.milliseconds)
+                case .phi(let detector) where detector.distribution == .exponential:
+                    return detector.threshold * gap * 2.302_585_093
+                case .phi(let detector):
+                    let y = PhiAccrualDetector.logisticQuantile(exceedance: pow(10.0, -detector.threshold))
+                    return gap + detector.acceptablePauseMillis + max(gap, detector.minStdDeviationMillis) * max(y, 1)
+                }
+            }
+            // The crashes of the first senders come earlier; the margin covers the last beat in flight.
+            let longest = (waits.max() ?? 0) + gap
+            return .milliseconds(UInt64(longest.rounded(.up)))
+        }
     }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
-        timeline.header(demo: "failure-detector", seed: options.seed, settings: settings(options))
         var runs: [DetectorRun] = []
         for (index, profile) in options.profiles.enumerated() {
             timeline.section("\(profile.name): \(profile.summary); \(options.senders) senders x "
@@ -79,36 +88,17 @@ public enum FailureDetectionDemo {
             let seed = profileRNG.next()
             let run = DetectorRun(profile: profile, seed: seed, options: options, timeline: timeline)
             runs.append(run)
-            if let breach = run.run(sampleAround: run.crashes[1] ?? .zero, settle: .seconds(120)) {
-                let violation = InvariantViolation(invariant: breach.invariant, detail: "\(profile.name): \(breach.detail)",
+            if let breach = run.run(sampleAround: run.crashes[1] ?? .zero, settle: options.settle) {
+                let finding = InvariantViolation(invariant: breach.invariant, detail: "\(profile.name): \(breach.detail)",
                     seed: options.seed, step: run.sim.stats.events, time: run.sim.now)
-                DetectorReport(runs: runs, options: options).summary(violation: violation, on: timeline)
-                return DemoOutcome(violation: violation)
+                DetectorReport(runs: runs, options: options).summary(violation: finding, on: timeline)
+                return breach.liveness ? DemoOutcome(shortfall: finding) : DemoOutcome(violation: finding)
             }
         }
         let report = DetectorReport(runs: runs, options: options)
         report.print(on: timeline)
         report.summary(violation: nil, on: timeline)
         return .passed
-    }
-
-    static func settings(_ options: Options) -> [(String, JSONValue)] {
-        [
-            ("profiles", .string(options.profiles.map(\.name).joined(separator: ","))),
-            ("minutes", JSONValue(options.minutes)),
-            ("senders", JSONValue(options.senders)),
-            ("interval", .string("\(options.interval.milliseconds)ms")),
-            ("phi", .string(options.thresholds.map { format($0, decimals: 1) }.joined(separator: ","))),
-            ("phi+3s", .string(options.pausedThresholds.map { format($0, decimals: 1) }.joined(separator: ","))),
-            ("phi-exp", .string(options.exponentialThresholds.map { format($0, decimals: 1) }.joined(separator: ","))),
-            ("timeouts", .string(options.timeouts.map { "\($0.milliseconds)ms" }.joined(separator: ","))),
-            ("window", JSONValue(options.window)),
-            ("min-std", .string("\(format(options.minStdDeviationMillis, decimals: 0))ms")),
-            ("pause", .string("\(format(options.acceptablePauseMillis, decimals: 0))ms")),
-            ("stall", .string("\(options.stall.milliseconds)ms")),
-            ("cdf", "normal(logistic approx.)"),
-            ("variant", .string(options.variant.rawValue)),
-        ]
     }
 
     /// A fixed-decimals rendering that reads the same everywhere (no locale).

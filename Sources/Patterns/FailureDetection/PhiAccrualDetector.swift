@@ -29,7 +29,7 @@ public struct PhiAccrualDetector: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// A deliberately broken formula, to watch the invariant checker catch it.
-    public enum Variant: String, Equatable, Sendable {
+    public enum Variant: String, CaseIterable, Equatable, Sendable {
         case correct
         /// −log10(F(t)) instead of −log10(1 − F(t)): the wrong tail, so φ falls as time passes.
         case invertedTail = "inverted-tail"

@@ -10,39 +10,26 @@
 import Simulation
 
 public enum GossipDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var experiment: GossipExperiment
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var experiment = GossipExperiment.story
         /// nil: 64 for the story, 1,000 for the scale experiment.
         public var members: Int?
-        public var periods: Int
-        /// nil: 3 for the story, 10 for the scale experiment.
+        public var periods = 100
+        /// nil: 3 for the story, 10 for the scale experiment; at most half the members.
         public var kill: Int?
-        public var faults: FaultPlan.Kinds
-        public var dropPerMille: UInt32
-        public var indirectProbes: Int
-        public var lambda: Int
-        public var pushPullPeriods: Int
-        public var variant: SwimVariant
-
-        public init(seed: UInt64 = 1, experiment: GossipExperiment = .story, members: Int? = nil, periods: Int = 100,
-                    kill: Int? = nil, faults: FaultPlan.Kinds = [], dropPerMille: UInt32 = 0, indirectProbes: Int = 3,
-                    lambda: Int = 3, pushPullPeriods: Int = 5, variant: SwimVariant = .correct) {
-            self.seed = seed
-            self.experiment = experiment
-            self.members = members
-            self.periods = periods
-            self.kill = kill
-            self.faults = faults
-            self.dropPerMille = dropPerMille
-            self.indirectProbes = indirectProbes
-            self.lambda = lambda
-            self.pushPullPeriods = pushPullPeriods
-            self.variant = variant
-        }
+        public var faults = FaultMode.none
+        public var dropPerMille: UInt32 = 0
+        public var indirectProbes = 3
+        public var lambda = 3
+        public var pushPullPeriods = 5
+        public var variant = SwimVariant.correct
+        /// Scripted faults (`--inject`), on top of the scenario's.
+        public var injections: [ScheduledFault] = []
 
         var memberCount: Int { members ?? (experiment == .scale ? 1_000 : 64) }
-        var killCount: Int { kill ?? (experiment == .scale ? 10 : 3) }
+        var killCount: Int { min(kill ?? (experiment == .scale ? 10 : 3), memberCount / 2) }
 
         var config: SwimConfig {
             SwimConfig(members: memberCount, indirectProbes: indirectProbes, lambda: lambda,
@@ -56,11 +43,10 @@ public enum GossipDemo {
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
         let config = options.config
-        timeline.header(demo: "gossip", seed: options.seed, settings: settings(options, config))
         var rng = SeededRNG(seed: options.seed).stream(5)
         var scenario = GossipScenario.make(options.experiment, members: config.members, kill: options.killCount,
                                            suspicionPeriods: config.suspicionPeriods, period: config.period, rng: &rng)
-        let random = FaultPlan.random(kinds: options.faults, nodeCount: config.members,
+        let random = FaultPlan.random(kinds: options.faults.kinds, nodeCount: config.members,
                                       start: SimTime.zero + config.period * 5, end: SimTime.zero + config.period * 60,
                                       meanGap: config.period * 6, maxOutage: config.period * 15,
                                       maxDown: max(1, config.members / 10), baseline: options.network, rng: &rng)
@@ -68,6 +54,12 @@ public enum GossipDemo {
             scenario.faults += random.faults
             scenario.faultsEndPeriod = max(scenario.faultsEndPeriod, 60)
             scenario.notes.append("random plan: \(random.faults.count) faults between periods 5 and 60")
+        }
+        if let last = options.injections.last {
+            scenario.faults += options.injections
+            let period = Int(last.at.nanoseconds / config.period.nanoseconds) + 1
+            scenario.faultsEndPeriod = max(scenario.faultsEndPeriod, period)
+            scenario.notes.append("injected: \(options.injections.count) faults, the last in period \(period)")
         }
         timeline.section("plan (period = \(config.period.milliseconds)ms)")
         for note in scenario.notes { timeline.note("  " + note) }
@@ -77,32 +69,27 @@ public enum GossipDemo {
         timeline.section("the run, digested per protocol period (first report of each change)")
         let harness = GossipHarness(sim: sim, config: config, scenario: scenario, timeline: timeline)
         let breach = harness.run(periods: options.periods)
-        let violation = breach.map {
+        let finding = breach.map {
             InvariantViolation(invariant: $0.invariant, detail: $0.detail, seed: options.seed,
                                step: sim.stats.events, time: sim.now)
         }
         let report = GossipReport(harness: harness, options: options)
         report.print(on: timeline)
-        report.summary(violation: violation, on: timeline)
-        return DemoOutcome(violation: violation)
+        report.summary(on: timeline)
+        return breach?.liveness == true ? DemoOutcome(shortfall: finding) : DemoOutcome(violation: finding)
     }
 
-    static func settings(_ options: Options, _ config: SwimConfig) -> [(String, JSONValue)] {
-        [
-            ("experiment", .string(options.experiment.rawValue)),
-            ("members", JSONValue(config.members)),
-            ("periods", JSONValue(options.periods)),
-            ("kill", JSONValue(options.killCount)),
-            ("faults", .string(FaultPlan.Kinds.names.first { FaultPlan.Kinds(name: $0) == options.faults } ?? "custom")),
-            ("drop", .string("\(options.dropPerMille)‰")),
-            ("period", .string("\(config.period.milliseconds)ms")),
-            ("ping-timeout", .string("\(config.pingTimeout.milliseconds)ms")),
-            ("k", JSONValue(config.indirectProbes)),
-            ("lambda", JSONValue(config.lambda)),
+    /// The header's settings that follow from the parameters.
+    static func details(_ options: Options) -> [(String, JSONValue)] {
+        let config = options.config
+        return [
+            ("members-run", JSONValue(config.members)),
+            ("kill-run", JSONValue(options.killCount)),
+            ("period-ms", JSONValue(config.period.milliseconds)),
+            ("ping-timeout-ms", JSONValue(config.pingTimeout.milliseconds)),
             ("piggyback", .string("\(config.transmitLimit)x, \(config.piggybackPerMessage)/msg")),
-            ("suspicion", .string("\(config.suspicionPeriods) periods")),
-            ("push-pull", .string("every \(config.pushPullPeriods) periods")),
-            ("variant", .string(config.variant.rawValue)),
+            ("suspicion-periods", JSONValue(config.suspicionPeriods)),
+            ("horizon-periods", JSONValue(GossipLiveness.horizon(config))),
         ]
     }
 }

@@ -1,24 +1,28 @@
 /// Drives a SWIM run period by period: applies the scenario's faults, writes to random
 /// members, narrates each period's digest, feeds every delivery and report to the invariant
-/// checker, and, once faults stop, waits for the group to agree (the liveness half of SWIM's
-/// guarantees, §4–§5 of Das, Gupta & Motivala 2002).
+/// checker, and, once faults stop, waits for the group to settle (the liveness half of SWIM's
+/// guarantees, §4–§5 of Das, Gupta & Motivala 2002), as `GossipLiveness` defines it.
 ///
 /// Simplifications:
-/// - Agreement is checked at period boundaries; the bound is `agreementBound` periods after the
-///   last fault or write (the scale run needs about 35 for 1,000 members).
+/// - Liveness is judged at period boundaries, within `GossipLiveness.horizon` periods of the
+///   last fault or write (the scale run settles in about 35 for 1,000 members).
 import Simulation
 
 final class GossipHarness {
-    static let agreementBound = 100
     let sim: Simulator<SwimNode, Never>
     let config: SwimConfig
     let scenario: GossipScenario
     let tracker: GossipTracker
     private(set) var checker: GossipInvariantChecker
+    private var liveness: GossipLiveness
+    private var shortfall: GossipBreach?
     private let timeline: Timeline
     private var writeRNG: SeededRNG
     private(set) var membershipAgreedAt: Int?
     private(set) var storeAgreedAt: Int?
+    /// The first period after the faults at which every live member held every crashed one dead.
+    private(set) var crashesKnownAt: Int?
+    private var unknownCrashText = ""
     var agreedAt: Int? {
         guard let m = membershipAgreedAt, let s = storeAgreedAt else { return nil }
         return max(m, s)
@@ -33,14 +37,19 @@ final class GossipHarness {
         self.timeline = timeline
         tracker = GossipTracker(members: config.members)
         checker = GossipInvariantChecker(members: config.members, period: config.period)
+        liveness = GossipLiveness(config: config)
         writeRNG = sim.stream(7)
         checker.networkChanged(partitioned: false, lossy: sim.network.dropPerMille > 0, at: .zero)
     }
 
-    /// Runs at least `periods` periods, then until the group agrees; returns a broken invariant.
+    /// The periods liveness has after the last fault or write.
+    var horizon: Int { liveness.horizon }
+
+    /// Runs at least `periods` periods, then until the group settles; returns a broken
+    /// invariant, or a liveness goal not reached within the horizon (`liveness` set).
     func run(periods: Int) -> GossipBreach? {
         let quiet = max(scenario.faultsEndPeriod, scenario.writesEndPeriod)
-        let bound = max(periods, quiet + GossipHarness.agreementBound)
+        let bound = max(periods, quiet + liveness.horizon)
         var breach: GossipBreach?
         for p in 1...bound {
             let ok = sim.run(until: SimTime.zero + config.period * UInt64(p)) { [unowned self] occurrence in
@@ -50,11 +59,15 @@ final class GossipHarness {
             periodsRun = p
             guard ok else { return breach }
             boundary(p)
+            if let shortfall { return shortfall }
             if agreedAt != nil && p >= periods { return nil }
         }
-        let why = GossipInvariantChecker.membershipDisagreement(sim.nodes)
-            ?? GossipInvariantChecker.storeDisagreement(sim.nodes) ?? "no agreement"
-        return GossipBreach(invariant: "agreement", detail: "\(bound - quiet) periods after the last fault or write: \(why)")
+        // At the horizon: a false death younger than it is still within its own horizon.
+        if crashesKnownAt != nil && storeAgreedAt != nil { return nil }
+        let why = crashesKnownAt == nil ? unknownCrashText : GossipInvariantChecker.storeDisagreement(sim.nodes) ?? "-"
+        return GossipBreach(invariant: crashesKnownAt == nil ? "crashed members known" : "store agreement",
+                            detail: "not reached \(liveness.horizon) periods (the horizon) after the last fault or "
+                                + "write: \(why); a horizon, not lost data", liveness: true)
     }
 
     private func boundary(_ p: Int) {
@@ -71,15 +84,26 @@ final class GossipHarness {
         checkAgreement(p)
     }
 
-    /// Once faults (and writes) stop, the first period at which every live member agrees.
+    /// Once faults (and writes) stop: when every live member knows every crash, when the
+    /// membership settles (no live member held dead either), when the stores agree, and
+    /// whether a false death outlived the horizon.
     private func checkAgreement(_ p: Int) {
         let now = sim.now
         let live = sim.nodes.filter { $0 != nil }.count
-        if membershipAgreedAt == nil && p > scenario.faultsEndPeriod
-            && GossipInvariantChecker.membershipDisagreement(sim.nodes) == nil {
-            membershipAgreedAt = p
-            timeline.event(now, "agree", "all \(live) live members agree on the membership (\(config.members - live) "
-                + "dead), \(p - scenario.faultsEndPeriod) periods after the last fault")
+        if p > scenario.faultsEndPeriod {
+            let scan = liveness.scan(sim.nodes, period: p)
+            unknownCrashText = scan.unknownCrash.map { "n\($0.observer) holds crashed n\($0.member) not dead" } ?? ""
+            if crashesKnownAt == nil && scan.unknownCrash == nil { crashesKnownAt = p }
+            if membershipAgreedAt == nil && scan.settled {
+                membershipAgreedAt = p
+                timeline.event(now, "agree", "all \(live) live members agree on the membership (\(config.members - live) "
+                    + "dead), \(p - scenario.faultsEndPeriod) periods after the last fault")
+            }
+            if let oldest = scan.oldest, p - oldest.since > liveness.horizon {
+                shortfall = GossipBreach(invariant: "false deaths repaired",
+                    detail: "n\(oldest.observer) has held live n\(oldest.member) dead since period \(oldest.since), "
+                        + "longer than the horizon of \(liveness.horizon) periods; a horizon, not lost data", liveness: true)
+            }
         }
         if storeAgreedAt == nil && p > scenario.writesEndPeriod && GossipInvariantChecker.storeDisagreement(sim.nodes) == nil {
             storeAgreedAt = p
@@ -95,8 +119,7 @@ final class GossipHarness {
             applied(fault)
         case let .delivered(from, to, message):
             tracker.count(message)
-            if case .ping = message { checker.delivered(ping: true, from: from, to: to) }
-            if case .ack = message { checker.delivered(ping: false, from: from, to: to) }
+            checker.delivered(message, from: from, to: to)
         default:
             break
         }

@@ -62,24 +62,36 @@ struct GossipReport {
                        columns: ["measure", "measured", "paper / design"], rows: rows)
     }
 
-    func summary(violation: InvariantViolation?, on timeline: Timeline) {
+    func summary(on timeline: Timeline) {
         let sim = harness.sim
         let t = harness.tracker
-        timeline.summary([
-            ("members", .string("\(harness.config.members), \(sim.nodes.filter { $0 != nil }.count) live at the end")),
-            ("periods", .string("\(harness.periodsRun) of \(harness.config.period.milliseconds)ms")),
-            ("agreement", .string("membership at period " + (harness.membershipAgreedAt.map(String.init) ?? "-")
-                + " (last fault: \(harness.scenario.faultsEndPeriod)); store at period "
-                + (harness.storeAgreedAt.map(String.init) ?? "-") + " (last write: \(harness.scenario.writesEndPeriod))")),
-            ("suspicions", .string("\(t.falseSuspicions) probes of live members failed, \(t.refutations) refutations, "
-                + "\(harness.checker.explainedFalseDeaths) live members (by incarnation) held dead somewhere"
-                + (harness.checker.explainedFalseDeaths == 0 ? "" : ", each explained: \(harness.checker.explanation)"))),
-            ("store", .string("\(t.writes) writes to random members, spread by push-pull anti-entropy only")),
-            ("network", .string("\(sim.stats.messagesSent) sent, \(sim.stats.messagesDropped) dropped")),
-            ("invariants", .string(violation.map { "BROKEN: \($0.invariant)" }
-                ?? "held: no-false-death, no-death-while-answering, agreement")),
-            ("simulated", .string("\(sim.now.nanoseconds / 1_000_000_000)s, \(sim.stats.events) events")),
-        ])
+        func period(_ p: Int?) -> JSONValue { p.map { JSONValue($0) } ?? .null }
+        var rows: [(String, JSONValue)] = [
+            ("members", JSONValue(harness.config.members)),
+            ("live at the end", JSONValue(sim.nodes.filter { $0 != nil }.count)),
+            ("periods run", JSONValue(harness.periodsRun)),
+            ("period ms", JSONValue(harness.config.period.milliseconds)),
+            ("last fault period", JSONValue(harness.scenario.faultsEndPeriod)),
+            ("last write period", JSONValue(harness.scenario.writesEndPeriod)),
+            ("crashes known at period", period(harness.crashesKnownAt)),
+            ("membership settled at period", period(harness.membershipAgreedAt)),
+            ("store agreed at period", period(harness.storeAgreedAt)),
+            ("horizon periods", JSONValue(harness.horizon)),
+            ("failed probes of live members", JSONValue(t.falseSuspicions)),
+            ("refutations", JSONValue(t.refutations)),
+            ("live members held dead (by incarnation)", JSONValue(harness.checker.explainedFalseDeaths)),
+        ]
+        for cause in GossipInvariantChecker.causes {
+            rows.append(("held dead, explained by \(cause)", JSONValue(harness.checker.explained(by: cause))))
+        }
+        rows += [
+            ("writes", JSONValue(t.writes)),
+            ("messages sent", JSONValue(sim.stats.messagesSent)),
+            ("messages dropped", JSONValue(sim.stats.messagesDropped)),
+            ("simulated s", JSONValue(sim.now.nanoseconds / 1_000_000_000)),
+            ("events", JSONValue(sim.stats.events)),
+        ]
+        timeline.summary(rows)
     }
 
     private func stats(_ values: [Double]) -> String {

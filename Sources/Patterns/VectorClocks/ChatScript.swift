@@ -31,10 +31,19 @@ struct ChatScript: Sendable {
     let posts: [Post]
     let faults: FaultPlan
     let randomFaults: FaultPlan
+    /// When every post must have reached every node: the liveness horizon.
     let deadline: SimTime
     var openingNetwork: NetworkConditions { Self.quiet }
 
-    init(seed: UInt64, nodes: Int, chatter: Int, kinds: FaultPlan.Kinds) {
+    /// How long the group gets, after its last fault, to deliver everything: every post
+    /// already reached at least its sender, and each retransmission round (every
+    /// `retransmitEvery`, each copy at most the network's longest tail late) reaches every
+    /// node that is up. Twenty rounds is far more than the reordering network needs without
+    /// loss; a hold-back chain is released in the round that fills its gap.
+    static var settle: SimDuration { (ChatNode<CausalRule>.retransmitEvery + reordering.tailDelayMax) * 20 }
+
+    init(_ options: VectorClockDemo.Options) {
+        let (seed, nodes, chatter, kinds) = (options.seed, options.nodes, options.posts, options.faults.kinds)
         self.seed = seed
         self.nodes = nodes
         var rng = SeededRNG(seed: seed).stream(0xC4A7)
@@ -58,8 +67,9 @@ struct ChatScript: Sendable {
             ScheduledFault(at: Self.healAt, .heal),
             ScheduledFault(at: Self.chatterFrom, .network(Self.reordering)),
         ]
-        faults = FaultPlan(opening + randomFaults.faults)
-        deadline = end + .seconds(3)
+        faults = FaultPlan(opening + randomFaults.faults + options.injections)
+        let lastFault = faults.faults.map(\.at).max() ?? end
+        deadline = max(end, lastFault) + Self.settle
     }
 
     func name(_ node: NodeID) -> String { node < Self.names.count ? Self.names[node] : "n\(node)" }

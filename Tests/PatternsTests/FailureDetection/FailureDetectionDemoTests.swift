@@ -68,3 +68,20 @@ private func short(seed: UInt64, variant: PhiAccrualDetector.Variant = .correct)
     #expect(detectorRun.tallies[0].falseSuspicions == 1)
     #expect(detectorRun.tallies[1].falseSuspicions == 0)
 }
+
+/// Regression: a 10 s heartbeat makes Cassandra's exponential phi 8 wait 8 * ln(10) mean
+/// intervals (184 s) to suspect a crash; a fixed two-minute settle called that a broken
+/// completeness. The settle now follows from each detector's own rule.
+@Test func aSlowHeartbeatIsGivenTheTimeItsDetectorsNeed() throws {
+    var demo = try AnyDemo(FailureDetectionDemo.self).prepare(["--interval", "10000"]).get()
+    demo.seed = 40001
+    let outcome = demo.runQuietly()
+    #expect(outcome.verdict == .pass, "\(String(describing: outcome.finding))")
+}
+
+/// Completeness not reached within the settle time is a shortfall, not a broken rule.
+@Test func completenessPastTheHorizonIsAShortfall() {
+    let monitor = HeartbeatMonitor(nodeCount: 2, detectors: [.timeout(FixedTimeoutDetector(timeout: .seconds(1)))],
+                                   windowCapacity: 10, firstEstimate: .seconds(1))
+    #expect(DetectorInvariantChecker().checkCompleteness(monitor, crashed: [1])?.liveness == true)
+}

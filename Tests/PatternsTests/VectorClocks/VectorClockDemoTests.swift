@@ -19,17 +19,17 @@ func lines(_ options: VectorClockDemo.Options, format: OutputFormat = .text) -> 
 }
 
 @Test func sameSeedSameBytesDifferentSeedsDiffer() {
-    let options = VectorClockDemo.Options(seed: 5, posts: 30, faults: .all)
+    let options = VectorClockDemo.Options(seed: 5, posts: 30, faults: .drawn(.all))
     #expect(lines(options).lines == lines(options).lines)
     #expect(lines(options, format: .json).lines == lines(options, format: .json).lines)
-    #expect(lines(options).lines != lines(VectorClockDemo.Options(seed: 6, posts: 30, faults: .all)).lines)
+    #expect(lines(options).lines != lines(VectorClockDemo.Options(seed: 6, posts: 30, faults: .drawn(.all))).lines)
 }
 
 @Test(arguments: ["none", "crash", "partition", "drop", "all"])
 func seedSweepKeepsEveryInvariant(faults: String) {
     for seed in UInt64(1)...12 {
         let options = VectorClockDemo.Options(seed: seed, nodes: 3 + Int(seed % 3), posts: 30,
-                                              faults: FaultPlan.Kinds(name: faults) ?? [])
+                                              faults: .drawn(FaultPlan.Kinds(name: faults) ?? []))
         let outcome = lines(options).outcome
         #expect(outcome.violation == nil, "seed \(seed) faults \(faults): \(String(describing: outcome.violation))")
     }
