@@ -1,5 +1,7 @@
 import ArgumentParser
+import LoadBalancing
 import PubSub
+import ServiceMesh
 import Simulation
 
 /// Every demo the binary can run, in catalog order (as SwiftLint lists its built-in rules).
@@ -78,8 +80,8 @@ enum DemoRegistry {
         .command(CircuitBreakerDemoCommand.self),
         .command(SagaDemoCommand.self),
         .command(DistributedCacheDemoCommand.self),
-        .command(LoadBalancingDemoCommand.self),
-        .command(ServiceMeshDemoCommand.self),
+        .declared(LoadBalancingDemo.self),
+        .declared(ServiceMeshDemo.self),
     ]
 
     static var ids: [String] { entries.map(\.id) }
