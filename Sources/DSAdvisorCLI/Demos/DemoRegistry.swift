@@ -1,4 +1,6 @@
 import ArgumentParser
+import CircuitBreaker
+import DistributedCache
 import LoadBalancing
 import PubSub
 import ServiceMesh
@@ -77,9 +79,9 @@ enum DemoRegistry {
         .command(MessageQueueDemoCommand.self),
         .command(EventLogDemoCommand.self),
         .command(DistributedLockDemoCommand.self),
-        .command(CircuitBreakerDemoCommand.self),
+        .declared(CircuitBreakerDemo.self),
         .command(SagaDemoCommand.self),
-        .command(DistributedCacheDemoCommand.self),
+        .declared(DistributedCacheDemo.self),
         .declared(LoadBalancingDemo.self),
         .declared(ServiceMeshDemo.self),
     ]
