@@ -27,7 +27,7 @@ extension DistributedCacheDemo: DemoDefinition {
                 .integer("capacity", \.capacity, in: 1...100_000, help: "Entries per cache server."),
                 .milliseconds("ttl-ms", \.ttl, in: 10...10_000, help: "Entry time to live."),
                 .integer("keys", \.keys, in: 10...1_000_000, help: "Distinct keys, Zipf(1)-distributed."),
-                .integer("rate", \.rate, in: 1...50_000, help: "Operations per second in scene 1."),
+                .integer("rate", \.rate, in: 1...8000, help: "Operations per second in scene 1."),
                 .integer("write-per-mille", \.writePerMille, in: 0...1000, help: "Writes per mille of operations in scene 1."),
                 .milliseconds("duration-ms", \.duration, in: 100...20_000, help: "Length of scene 1."),
                 .faults(\.faults, offers: .crash, story: false,

@@ -24,12 +24,12 @@ extension LoadBalancingDemo: DemoDefinition {
             parameters: [
                 .integer("backends", \.backends, in: 3...64, help: "Backends; a quarter fast, a quarter slow."),
                 .milliseconds("duration-ms", \.duration, in: 100...20_000, help: "Length of the arrival stream."),
-                .integer("base-rate", \.baseRate, in: 1...100_000, help: "Arrival rate between bursts, requests per second."),
-                .integer("burst-rate", \.burstRate, in: 1...100_000, help: "Arrival rate during bursts, requests per second."),
+                .integer("base-rate", \.baseRate, in: 1...10_000, help: "Arrival rate between bursts, requests per second."),
+                .integer("burst-rate", \.burstRate, in: 1...10_000, help: "Arrival rate during bursts, requests per second."),
                 .milliseconds("timeout-ms", \.timeout, in: 1...10_000, help: "The balancer's per-request deadline."),
                 .faults(\.faults, offers: .crash, story: false,
                         help: "crash: one backend crashes mid-run (the seed picks which and when)."),
-                .integer("bins-exponent", \.binsExponent, in: 2...7,
+                .integer("bins-exponent", \.binsExponent, in: 2...6,
                          help: "The balls-into-bins table goes up to n = 10^this."),
             ],
             invariants: [

@@ -97,8 +97,8 @@ extension LoadBalancingDemo {
             ("p2c max queue", JSONValue(p2c.maxQueue)),
             ("random max queue", JSONValue(random.maxQueue)),
             ("balls n", JSONValue(big.n)),
-            ("balls max load, 1 choice, per mille", JSONValue(Int((big.oneChoice * 1000).rounded()))),
-            ("balls max load, 2 choices, per mille", JSONValue(Int((big.twoChoices * 1000).rounded()))),
+            ("balls mean max load x1000, 1 choice", JSONValue(Int((big.oneChoice * 1000).rounded()))),
+            ("balls mean max load x1000, 2 choices", JSONValue(Int((big.twoChoices * 1000).rounded()))),
         ])
     }
 

@@ -25,7 +25,7 @@ extension ServiceMeshDemo: DemoDefinition {
             ],
             parameters: [
                 .integer("replicas", \.replicas, in: 2...16, help: "Replicas per service."),
-                .integer("rate", \.rate, in: 1...5000, help: "Client requests per second."),
+                .integer("rate", \.rate, in: 1...2000, help: "Client requests per second."),
                 .integer("max-retries", \.maxRetries, in: 0...5, help: "Retries per call at each hop."),
                 .integer("budget-percent", \.budgetPercent, in: 0...100,
                          help: "Retry budget: retries allowed as a percentage of requests, plus a floor per second."),
