@@ -1,10 +1,13 @@
 import ArgumentParser
 import CRDTs
+import CircuitBreaker
+import DistributedCache
 import DistributedLock
 import EventLog
 import EventualConsistency
 import FailureDetection
 import Gossip
+import LoadBalancing
 import MessageQueue
 import PBFT
 import PubSub
@@ -12,6 +15,7 @@ import QuorumKV
 import Raft
 import ReadReplicas
 import Saga
+import ServiceMesh
 import Sharding
 import Simulation
 import VectorClocks
@@ -89,11 +93,11 @@ enum DemoRegistry {
         .declared(MessageQueueDemo.self),
         .declared(EventLogDemo.self),
         .declared(DistributedLockDemo.self),
-        .command(CircuitBreakerDemoCommand.self),
+        .declared(CircuitBreakerDemo.self),
         .declared(SagaDemo.self),
-        .command(DistributedCacheDemoCommand.self),
-        .command(LoadBalancingDemoCommand.self),
-        .command(ServiceMeshDemoCommand.self),
+        .declared(DistributedCacheDemo.self),
+        .declared(LoadBalancingDemo.self),
+        .declared(ServiceMeshDemo.self),
     ]
 
     static var ids: [String] { entries.map(\.id) }

@@ -80,6 +80,12 @@ public struct BreakerAuditor: Sendable {
     private mutating func completed(failed: Bool, slow: Bool, at: SimTime) {
         if state == .closed {
             closedOutcomes.append((at, failed, slow))
+            if config.slidingWindowType == .timeBased {
+                // An outcome whose second has left the window never returns to it.
+                let now = at.nanoseconds / 1_000_000_000
+                let stale = closedOutcomes.prefix { $0.at.nanoseconds / 1_000_000_000 + UInt64(config.slidingWindowSize) <= now }
+                closedOutcomes.removeFirst(stale.count)
+            }
             let (calls, f, s) = closedTotals(at: at)
             let minimum = config.slidingWindowType == .countBased
                 ? min(config.minimumNumberOfCalls, config.slidingWindowSize) : config.minimumNumberOfCalls

@@ -34,6 +34,14 @@ public struct PhaseStats: Sendable {
         latenciesMicros += other.latenciesMicros
     }
 
+    /// Errors per thousand calls, truncated; for the summary's integer figures.
+    public var errorPerMille: Int { calls == 0 ? 0 : errors * 1000 / calls }
+
+    /// Mean latency in whole microseconds.
+    public var meanMicros: UInt64 {
+        latenciesMicros.isEmpty ? 0 : latenciesMicros.reduce(0, +) / UInt64(latenciesMicros.count)
+    }
+
     public var errorPercent: Double { calls == 0 ? 0 : Double(errors * 1000 / calls) / 10 }
 
     public var meanMillis: Double {

@@ -63,19 +63,25 @@ extension DistributedCacheDemo {
                           herd: [(CacheMode, CacheRun.Metrics)], on timeline: Timeline) {
         func steadyMetric(_ mode: CacheMode) -> CacheRun.Metrics { steady.first { $0.0 == mode }!.1 }
         let none = steadyMetric(.noCache), plain = steadyMetric(.plain), leases = steadyMetric(.leases)
-        let ttl = SimDuration.milliseconds(options.ttlMs)
+        let ttl = options.ttl
         let racePlain = race[0].1, raceLeases = race[1].1
+        func perMille(_ part: Int, _ whole: Int) -> JSONValue { whole == 0 ? .null : JSONValue(part * 1000 / whole) }
         timeline.summary([
-            ("hit ratio", .string("plain \(Figures.percent(plain.hits, of: plain.reads)), leases \(Figures.percent(leases.hits, of: leases.reads))")),
-            ("store reads", .string("\(none.storeReads) without a cache, \(plain.storeReads) plain, \(leases.storeReads) leases")),
-            ("stale reads", .string("plain \(plain.staleReads) (max \(Figures.millis(plain.maxStaleness.nanoseconds)) ms, bound TTL"
-                + " \(options.ttlMs) ms + fill lag), leases \(leases.staleReads)")),
-            ("stale-set race", .string("plain served \(racePlain.staleReads) stale reads;"
-                + " leases refused \(raceLeases.rejectedSets) set and served \(raceLeases.staleReads)")),
-            ("hot-key expiry", .string("store reads \(expiryReads(herd[0].1, ttl: ttl)) plain vs"
-                + " \(expiryReads(herd[1].1, ttl: ttl)) with leases; peak store queue \(herd[0].1.peakStoreLoad)"
-                + " vs \(herd[1].1.peakStoreLoad)")),
-            ("invariant", .string("fresh reads (strict with leases, TTL-bounded plain): held")),
+            ("hit ratio per mille, plain", perMille(plain.hits, plain.reads)),
+            ("hit ratio per mille, leases", perMille(leases.hits, leases.reads)),
+            ("store reads, no cache", JSONValue(none.storeReads)),
+            ("store reads, plain", JSONValue(plain.storeReads)),
+            ("store reads, leases", JSONValue(leases.storeReads)),
+            ("stale reads, plain", JSONValue(plain.staleReads)),
+            ("max staleness us, plain", JSONValue(plain.maxStaleness.nanoseconds / 1000)),
+            ("stale reads, leases", JSONValue(leases.staleReads)),
+            ("stale-set race: stale reads, plain", JSONValue(racePlain.staleReads)),
+            ("stale-set race: sets refused, leases", JSONValue(raceLeases.rejectedSets)),
+            ("stale-set race: stale reads, leases", JSONValue(raceLeases.staleReads)),
+            ("hot-key expiry: store reads, plain", JSONValue(expiryReads(herd[0].1, ttl: ttl))),
+            ("hot-key expiry: store reads, leases", JSONValue(expiryReads(herd[1].1, ttl: ttl))),
+            ("hot-key expiry: peak store queue, plain", JSONValue(herd[0].1.peakStoreLoad)),
+            ("hot-key expiry: peak store queue, leases", JSONValue(herd[1].1.peakStoreLoad)),
         ])
     }
 }

@@ -15,8 +15,8 @@ extension DistributedCacheDemo {
         timeline.section("scene 2: the stale-set race (a fill delayed past a write's delete)")
         timeline.note("app A reads key \(raceKey) (miss), reads the store, then stalls 30 ms before filling;"
             + " app B writes the key at 10 ms (store, then delete); app C reads at 60, 150 and"
-            + " \(options.ttlMs + 80) ms.")
-        let ttl = SimDuration.milliseconds(options.ttlMs)
+            + " \(options.ttl.milliseconds + 80) ms.")
+        let ttl = options.ttl
         let schedule = [
             CacheRun.Step(at: .zero, app: 0, command: .read(op: 0, key: raceKey, pauseBeforeFill: .milliseconds(30))),
             CacheRun.Step(at: .zero + .milliseconds(10), app: 1, command: .write(op: 1, key: raceKey)),
@@ -57,7 +57,7 @@ extension DistributedCacheDemo {
                           on timeline: Timeline) -> InvariantViolation? {
         timeline.section("scene 3: a hot key expires under \(options.herdRate) reads/s")
         var rng = root.stream(3)
-        let ttl = SimDuration.milliseconds(options.ttlMs)
+        let ttl = options.ttl
         let end = SimTime.zero + ttl + .milliseconds(120)
         var schedule: [CacheRun.Step] = []
         var now = SimTime.zero

@@ -11,46 +11,32 @@ import Simulation
 /// Simplifications: see the files of each part; the scenes are separate simulations so that
 /// each shows one effect with the others held still.
 public enum DistributedCacheDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var cacheNodes: Int
-        public var apps: Int
-        public var capacity: Int
-        public var ttlMs: UInt64
-        public var keys: Int
-        public var rate: UInt64
-        public var writePerMille: UInt32
-        public var durationMs: UInt64
-        public var crash: Bool
-        public var herdRate: UInt64
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var cacheNodes = 4
+        public var apps = 6
+        /// Entries per cache server.
+        public var capacity = 250
+        public var ttl = SimDuration.milliseconds(400)
+        /// Distinct keys, Zipf(1)-distributed.
+        public var keys = 10_000
+        /// Operations per second in scene 1.
+        public var rate: UInt64 = 3000
+        public var writePerMille: UInt32 = 50
+        /// Length of scene 1.
+        public var duration = SimDuration.milliseconds(3000)
+        /// `crash`: one cache server crashes in scene 1 (the seed picks which and when).
+        public var faults = FaultMode.drawn(.crash)
+        /// Scripted faults (`--inject`), added to scene 1's.
+        public var injected: [ScheduledFault] = []
+        /// Reads per second of the hot key in scene 3.
+        public var herdRate: UInt64 = 8000
         /// A broken cache that accepts every fill although the applications believe in leases.
         var sabotageLeases = false
-
-        public init(seed: UInt64 = 1, cacheNodes: Int = 4, apps: Int = 6, capacity: Int = 250, ttlMs: UInt64 = 400,
-                    keys: Int = 10_000, rate: UInt64 = 3000, writePerMille: UInt32 = 50, durationMs: UInt64 = 3000,
-                    crash: Bool = true, herdRate: UInt64 = 8000) {
-            self.seed = seed
-            self.cacheNodes = cacheNodes
-            self.apps = apps
-            self.capacity = capacity
-            self.ttlMs = ttlMs
-            self.keys = keys
-            self.rate = rate
-            self.writePerMille = writePerMille
-            self.durationMs = durationMs
-            self.crash = crash
-            self.herdRate = herdRate
-        }
     }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
-        timeline.header(demo: "distributed-cache", seed: options.seed, settings: [
-            ("cache_nodes", JSONValue(options.cacheNodes)), ("apps", JSONValue(options.apps)),
-            ("capacity", JSONValue(options.capacity)), ("ttl_ms", JSONValue(options.ttlMs)),
-            ("keys", JSONValue(options.keys)), ("rate", JSONValue(options.rate)),
-            ("write_permille", JSONValue(options.writePerMille)), ("duration_ms", JSONValue(options.durationMs)),
-            ("crash", .bool(options.crash)), ("herd_rate", JSONValue(options.herdRate)),
-        ])
         let root = SeededRNG(seed: options.seed)
         var steadyResults: [(CacheMode, CacheRun.Metrics)] = []
         if let violation = steadyScene(options, root: root, into: &steadyResults, on: timeline) {
@@ -73,7 +59,7 @@ public enum DistributedCacheDemo {
         settings.cacheNodes = options.cacheNodes
         settings.apps = options.apps
         settings.capacity = options.capacity
-        settings.ttl = .milliseconds(options.ttlMs)
+        settings.ttl = options.ttl
         settings.keys = options.keys
         settings.sabotageLeases = options.sabotageLeases
         return settings
@@ -87,7 +73,7 @@ public enum DistributedCacheDemo {
         let zipf = ZipfKeys(keys: options.keys)
         var schedule: [CacheRun.Step] = []
         var now = SimTime.zero
-        let end = SimTime.zero + .milliseconds(options.durationMs)
+        let end = SimTime.zero + options.duration
         var op = 0
         while true {
             now = now + SimDuration.random(in: .zero, .seconds(2) / options.rate, using: &rng)
@@ -101,7 +87,7 @@ public enum DistributedCacheDemo {
         }
         var faultRNG = root.stream(2)
         let faults = crashPlan(options, rng: &faultRNG)
-        timeline.note("\(schedule.count) operations over \(options.durationMs) ms, Zipf(1) over \(options.keys) keys"
+        timeline.note("\(schedule.count) operations over \(options.duration.milliseconds) ms, Zipf(1) over \(options.keys) keys"
             + " (top \(options.cacheNodes * options.capacity) keys carry"
             + " \(zipf.headMassPerMillion(options.cacheNodes * options.capacity) / 10_000)% of requests);"
             + " \(options.writePerMille / 10)% writes; store: 8 workers, ~2 ms each")
@@ -115,17 +101,16 @@ public enum DistributedCacheDemo {
             if let violation { return violation }
             results.append((mode, metrics))
         }
-        printSteadyTable(results, durationMs: options.durationMs, on: timeline)
+        printSteadyTable(results, durationMs: options.duration.milliseconds, on: timeline)
         return nil
     }
 
     static func crashPlan(_ options: Options, rng: inout SeededRNG) -> FaultPlan {
-        guard options.crash else { return .none }
+        guard options.faults.kinds.contains(.crash) else { return FaultPlan(options.injected) }
         let node = 1 + Int(rng.below(UInt64(options.cacheNodes)))
-        let earliest = SimDuration.milliseconds(options.durationMs / 4)
-        let start = SimDuration.random(in: earliest, .milliseconds(options.durationMs / 2), using: &rng)
+        let start = SimDuration.random(in: options.duration / 4, options.duration / 2, using: &rng)
         let outage = SimDuration.random(in: .milliseconds(100), .milliseconds(300), using: &rng)
         return FaultPlan([ScheduledFault(at: .zero + start, .crash(node)),
-                          ScheduledFault(at: .zero + start + outage, .restart(node))])
+                          ScheduledFault(at: .zero + start + outage, .restart(node))] + options.injected)
     }
 }

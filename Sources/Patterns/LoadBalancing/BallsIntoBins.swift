@@ -40,6 +40,11 @@ public enum BallsIntoBins {
         return Int(highest)
     }
 
+    /// 10^exponent, the table's largest n.
+    public static func largest(exponent: Int) -> Int {
+        (0..<exponent).reduce(1) { value, _ in value * 10 }
+    }
+
     public static func run(sizes: [(n: Int, trials: Int)], rng: inout SeededRNG) -> [Row] {
         sizes.map { size in
             var one = 0, two = 0

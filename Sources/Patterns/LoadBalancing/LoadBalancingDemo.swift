@@ -11,30 +11,24 @@ import Simulation
 /// - Backend speeds are fixed classes: the first quarter fast, the last quarter three times
 ///   slower than the middle.
 public enum LoadBalancingDemo {
-    public struct Options: Sendable {
-        public var seed: UInt64
-        public var backends: Int
-        public var durationMs: UInt64
-        public var baseRate: UInt64
-        public var burstRate: UInt64
-        public var timeoutMs: UInt64
-        public var crash: Bool
+    /// A run's settings; each default is written here once (see `declaration`).
+    public struct Options: DemoOptions, Sendable {
+        public var seed: UInt64 = 1
+        public var backends = 8
+        /// Length of the arrival stream.
+        public var duration = SimDuration.milliseconds(3000)
+        public var baseRate: UInt64 = 1500
+        public var burstRate: UInt64 = 3500
+        /// The balancer's per-request deadline.
+        public var timeout = SimDuration.milliseconds(250)
+        /// `crash`: one backend crashes mid-run (the seed picks which and when).
+        public var faults = FaultMode.drawn(.crash)
+        /// Scripted faults (`--inject`), added to the drawn crash.
+        public var injected: [ScheduledFault] = []
         /// The largest n of the balls-into-bins table is 10^binsExponent.
-        public var binsExponent: Int
+        public var binsExponent = 6
         /// A deliberately broken balancer that never releases a timed-out request's slot.
         var leakOnTimeout = false
-
-        public init(seed: UInt64 = 1, backends: Int = 8, durationMs: UInt64 = 3000, baseRate: UInt64 = 1500,
-                    burstRate: UInt64 = 3500, timeoutMs: UInt64 = 250, crash: Bool = true, binsExponent: Int = 6) {
-            self.seed = seed
-            self.backends = backends
-            self.durationMs = durationMs
-            self.baseRate = baseRate
-            self.burstRate = burstRate
-            self.timeoutMs = timeoutMs
-            self.crash = crash
-            self.binsExponent = binsExponent
-        }
     }
 
     /// Nanoseconds per unit of work for backend `index` of `count`.
@@ -50,27 +44,23 @@ public enum LoadBalancingDemo {
     }
 
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
-        timeline.header(demo: "load-balancer", seed: options.seed, settings: [
-            ("backends", JSONValue(options.backends)), ("duration_ms", JSONValue(options.durationMs)),
-            ("base_rate", JSONValue(options.baseRate)), ("burst_rate", JSONValue(options.burstRate)),
-            ("timeout_ms", JSONValue(options.timeoutMs)), ("crash", .bool(options.crash)),
-            ("bins_max", .string("1e\(options.binsExponent)")),
-        ])
         let root = SeededRNG(seed: options.seed)
         var workloadRNG = root.stream(1)
         let workload = BurstyWorkload(BurstyWorkload.Settings(
-            duration: .milliseconds(options.durationMs), baseRate: options.baseRate,
+            duration: options.duration, baseRate: options.baseRate,
             burstRate: options.burstRate), rng: &workloadRNG)
         var faultRNG = root.stream(2)
         let faults = crashPlan(options, rng: &faultRNG)
         describeSetup(options, workload: workload, faults: faults, on: timeline)
 
         var results: [PolicyRun.Result] = []
+        var outcome = DemoOutcome.passed
         for policy in BalancingPolicy.allCases {
             let result = PolicyRun(policy: policy, options: options, workload: workload, faults: faults).run()
             results.append(result)
             narrate(result, on: timeline)
             if let violation = result.violation { return DemoOutcome(violation: violation) }
+            outcome = outcome.combined(with: DemoOutcome(shortfall: result.shortfall))
         }
         printPolicyTable(results, options: options, on: timeline)
 
@@ -78,17 +68,16 @@ public enum LoadBalancingDemo {
         let rows = BallsIntoBins.run(sizes: binSizes(upTo: options.binsExponent), rng: &binsRNG)
         printBinsTable(rows, on: timeline)
         summarize(results, rows: rows, requests: workload.arrivals.count, on: timeline)
-        return .passed
+        return outcome
     }
 
     static func crashPlan(_ options: Options, rng: inout SeededRNG) -> FaultPlan {
-        guard options.crash else { return .none }
+        guard options.faults.kinds.contains(.crash) else { return FaultPlan(options.injected) }
         let backend = 1 + Int(rng.below(UInt64(options.backends)))
-        let earliest = SimDuration.milliseconds(options.durationMs / 5)
-        let start = SimDuration.random(in: earliest, .milliseconds(options.durationMs * 3 / 5), using: &rng)
+        let start = SimDuration.random(in: options.duration / 5, options.duration * 3 / 5, using: &rng)
         let outage = SimDuration.random(in: .milliseconds(300), .milliseconds(600), using: &rng)
         return FaultPlan([ScheduledFault(at: .zero + start, .crash(backend)),
-                          ScheduledFault(at: .zero + start + outage, .restart(backend))])
+                          ScheduledFault(at: .zero + start + outage, .restart(backend))] + options.injected)
     }
 
     static func binSizes(upTo exponent: Int) -> [(n: Int, trials: Int)] {

@@ -11,23 +11,26 @@ extension LoadBalancingDemo {
         let classes = (0..<options.backends).map { "b\($0)=\(speedName(speed(of: $0, of: options.backends)))" }
         timeline.note("backends: \(classes.joined(separator: " ")) (fast 1us/unit, medium 2us, slow 6us);"
             + " each serves one request at a time, FIFO")
-        let capacity = (0..<options.backends).reduce(0.0) {
-            $0 + 1e9 / Double(speed(of: $1, of: options.backends) * workload.meanWork)
+        // Requests per second the backends can serve at the mean work; none without arrivals
+        // (a short, slow stream may have none, and there is no mean work to divide by).
+        let capacity = workload.meanWork == 0 ? 0 : (0..<options.backends).reduce(0) {
+            $0 + 1_000_000_000 / (speed(of: $1, of: options.backends) * workload.meanWork)
         }
         timeline.note("workload: \(workload.arrivals.count) requests, open loop, mean work \(workload.meanWork) units"
             + " (5% are 10x long); base \(options.baseRate)/s, bursts \(options.burstRate)/s;"
-            + " cluster capacity ~\(Int(capacity))/s")
+            + " cluster capacity ~\(capacity)/s")
         var events = workload.bursts.map { ($0.0, "burst", "arrivals at \(options.burstRate)/s until \($0.1)") }
-        events += faults.faults.map { ($0.at, "fault", "\($0.fault) (backend b\(nodeOf($0.fault) - 1))") }
+        events += faults.faults.map { ($0.at, "fault", "\($0.fault)\(role(of: $0.fault))") }
         for (at, kind, message) in events.sorted(by: { $0.0 < $1.0 }) {
             timeline.event(at, kind, message)
         }
     }
 
-    private static func nodeOf(_ fault: Fault) -> Int {
+    /// Which process a crash or restart hits: n0 balances, n1... are backends b0...
+    private static func role(of fault: Fault) -> String {
         switch fault {
-        case .crash(let n), .restart(let n): n
-        default: 0
+        case .crash(let n), .restart(let n): n == 0 ? " (the balancer)" : " (backend b\(n - 1))"
+        default: ""
         }
     }
 
@@ -81,14 +84,27 @@ extension LoadBalancingDemo {
         let p2c = results.first { $0.policy == .powerOfTwo }!
         let big = rows.last!
         timeline.summary([
-            ("requests", .string("\(requests) per policy, \(results.count) policies")),
-            ("best p99", .string("\(byP99[0].policy.rawValue) \(ms(Figures.percentile(byP99[0].outcomes, 990)))")),
-            ("worst p99", .string("\(byP99.last!.policy.rawValue) \(ms(Figures.percentile(byP99.last!.outcomes, 990)))")),
-            ("p2c vs random", .string("p99 \(ms(Figures.percentile(p2c.outcomes, 990))) vs \(ms(Figures.percentile(random.outcomes, 990))),"
-                + " timeouts \(p2c.timeouts) vs \(random.timeouts), max queue \(p2c.maxQueue) vs \(random.maxQueue)")),
-            ("balls n=\(big.n)", .string("max load \(fixed(big.oneChoice, 2)) -> \(fixed(big.twoChoices, 2)) with two choices")),
-            ("invariants", .string("exactly-once, in-flight accounting, ring affinity: held")),
+            ("requests per policy", JSONValue(requests)),
+            ("policies", JSONValue(results.count)),
+            ("best p99 policy", .string(byP99[0].policy.rawValue)),
+            ("best p99 us", micros(Figures.percentile(byP99[0].outcomes, 990))),
+            ("worst p99 policy", .string(byP99.last!.policy.rawValue)),
+            ("worst p99 us", micros(Figures.percentile(byP99.last!.outcomes, 990))),
+            ("p2c p99 us", micros(Figures.percentile(p2c.outcomes, 990))),
+            ("random p99 us", micros(Figures.percentile(random.outcomes, 990))),
+            ("p2c timeouts", JSONValue(p2c.timeouts)),
+            ("random timeouts", JSONValue(random.timeouts)),
+            ("p2c max queue", JSONValue(p2c.maxQueue)),
+            ("random max queue", JSONValue(random.maxQueue)),
+            ("balls n", JSONValue(big.n)),
+            ("balls mean max load x1000, 1 choice", JSONValue(Int((big.oneChoice * 1000).rounded()))),
+            ("balls mean max load x1000, 2 choices", JSONValue(Int((big.twoChoices * 1000).rounded()))),
         ])
+    }
+
+    /// A latency in whole microseconds; null when the percentile is a timed-out request.
+    static func micros(_ nanos: UInt64) -> JSONValue {
+        nanos == .max ? .null : JSONValue(nanos / 1000)
     }
 
     static func ms(_ nanos: UInt64) -> String {

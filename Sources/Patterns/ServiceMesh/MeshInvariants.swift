@@ -9,8 +9,13 @@ import Simulation
 /// - outlier ejection never ejects more than its cap of hosts;
 /// - exactly once: every client request is answered once, and all are answered by the end.
 ///
-/// Simplifications: the budget check restates the budget's bucketed window (its edges fall on
-/// the same ticks); an exact sliding window would be stricter than what Linkerd implements.
+/// The budget check is computed from the budget's specification in the policy (ratio, floor
+/// per second, window of ten buckets) and from what the sidecar was seen to send; it never asks
+/// `RetryBudget`, so a broken budget cannot vouch for itself.
+///
+/// Simplifications: the budget check restates the specified bucketed window (its edges fall on
+/// whole tenths of the window, as Finagle's are); an exact sliding window would be stricter
+/// than what Linkerd implements.
 struct MeshInvariants {
     let policy: Sidecar.Policy
     let hops: Int
@@ -58,17 +63,24 @@ struct MeshInvariants {
         return nil
     }
 
+    /// Buckets of the specified window (Finagle's `RetryBudget` keeps ten).
+    static let budgetBuckets: UInt64 = 10
+
+    /// The retries seen since the start of the window `now` falls in must stay within the floor
+    /// plus the ratio of the calls seen started in it; cross-multiplied, so no rounding decides.
     private func checkBudget(node: NodeID, now: SimTime) -> (String, String)? {
-        let budget = RetryBudget(ratioPerMille: policy.budgetPerMille)
-        let start = budget.windowStart(now)
+        let width = policy.budgetWindow.nanoseconds / MeshInvariants.budgetBuckets
+        let bucket = now.nanoseconds / width
+        let start = SimTime(nanoseconds: (bucket - min(bucket, MeshInvariants.budgetBuckets - 1)) * width)
         let started = callStarts[node, default: []].reversed().prefix { $0 >= start }.count
         let retried = retries[node, default: []].reversed().prefix { $0 >= start }.count
-        guard retried > budget.allowance(requests: started) else { return nil }
-        return ("retry budget", "n\(node) sent \(retried) retries since \(start) against \(started) calls,"
-            + " allowance \(budget.allowance(requests: started))")
+        let floor = policy.budgetMinPerSecond * Int(policy.budgetWindow.milliseconds / 1000)
+        guard (retried - floor) * 1000 > started * policy.budgetPerMille else { return nil }
+        return ("retry budget", "n\(node) sent \(retried) retries since \(start) against \(started) calls;"
+            + " the budget allows \(floor) + \(policy.budgetPerMille)/1000 of the calls")
     }
 
-    /// Checks, once the run has drained, that every client request was answered.
+    /// The client request still unanswered once the run has drained, if any.
     func unanswered() -> Int? { answered.firstIndex(of: false) }
 
     /// Checks the bottom tier's share of one client request.

@@ -50,19 +50,29 @@ extension ServiceMeshDemo {
 
     static func summarize(_ results: [(String, MeshRun.Metrics)], options: Options, on timeline: Timeline) {
         let storm = results[1].1, budget = results[2].1, full = results[3].1, bare = results[0].1
-        let outage = 2
+        let gray = 1, outage = 2, brownout = 3
+        /// Requests at C per client request in a phase, in thousandths.
+        func load(_ m: MeshRun.Metrics, _ p: Int) -> JSONValue {
+            m.rootsByPhase[p] == 0 ? .null : JSONValue(m.bottomByPhase[p] * 1000 / m.rootsByPhase[p])
+        }
+        /// Client requests of a phase answered successfully, per mille.
+        func success(_ m: MeshRun.Metrics, _ p: Int) -> JSONValue {
+            m.rootsByPhase[p] == 0 ? .null : JSONValue(m.okByPhase[p] * 1000 / m.rootsByPhase[p])
+        }
         timeline.summary([
-            ("retry storm", .string("\(results[1].0): \(Figures.ratio(storm.bottomByPhase[outage], storm.rootsByPhase[outage]))"
-                + " at C during the outage, up to \(storm.maxTree) for one request")),
-            ("with budget", .string("\(Figures.ratio(budget.bottomByPhase[outage], budget.rootsByPhase[outage])) at C during the"
-                + " outage (\(options.budgetPercent)% + 10/s), max \(budget.maxTree) per request")),
-            ("gray failure", .string("success \(Figures.percent(bare.okByPhase[1], of: bare.rootsByPhase[1])) without retries,"
-                + " \(Figures.percent(budget.okByPhase[1], of: budget.rootsByPhase[1])) with budgeted retries,"
-                + " \(Figures.percent(full.okByPhase[1], of: full.rootsByPhase[1])) with ejection")),
-            ("brownout", .string("success \(Figures.percent(storm.okByPhase[3], of: storm.rootsByPhase[3])) with unbudgeted retries"
-                + " (\(Figures.ratio(storm.bottomByPhase[3], storm.rootsByPhase[3])) load), \(Figures.percent(bare.okByPhase[3], of: bare.rootsByPhase[3]))"
-                + " without, \(Figures.percent(full.okByPhase[3], of: full.rootsByPhase[3])) with the full mesh")),
-            ("invariants", .string("bounded tries, retry budget, breaker limit, ejection cap, exactly-once: held")),
+            ("outage C load per request x1000, \(results[1].0)", load(storm, outage)),
+            ("outage C load per request x1000, retry+budget", load(budget, outage)),
+            ("most C requests for one request, \(results[1].0)", JSONValue(storm.maxTree)),
+            ("most C requests for one request, retry+budget", JSONValue(budget.maxTree)),
+            ("budget percent", JSONValue(options.budgetPercent)),
+            ("budget floor per second", JSONValue(configurations(options)[2].1.budgetMinPerSecond)),
+            ("gray success per mille, no retries", success(bare, gray)),
+            ("gray success per mille, retry+budget", success(budget, gray)),
+            ("gray success per mille, full", success(full, gray)),
+            ("brownout success per mille, no retries", success(bare, brownout)),
+            ("brownout success per mille, \(results[1].0)", success(storm, brownout)),
+            ("brownout success per mille, full", success(full, brownout)),
+            ("brownout C load per request x1000, \(results[1].0)", load(storm, brownout)),
         ])
     }
 }

@@ -10,6 +10,15 @@ import Simulation
 /// - The window is ten fixed buckets (a ring of counters), as Finagle's RetryBudget does;
 ///   counting in integers so that no rounding decides whether a retry goes out.
 public struct RetryBudget: Sendable {
+    /// Deliberately broken budgets, for the demo's `--variant`: the mesh's checker restates the
+    /// budget from its specification, so it catches them although they live in this type.
+    public enum Flaw: String, CaseIterable, Sendable {
+        /// Counts requests and retries but grants every retry.
+        case neverRefuses = "never-refuses"
+        /// Reads the ratio as per cent instead of per mille: ten times the allowance.
+        case ratioPerCent = "ratio-per-cent"
+    }
+
     public let ratioPerMille: Int
     public let minPerSecond: Int
     public let window: SimDuration
@@ -17,11 +26,13 @@ public struct RetryBudget: Sendable {
     private var requests = [Int](repeating: 0, count: RetryBudget.buckets)
     private var retries = [Int](repeating: 0, count: RetryBudget.buckets)
     private var bucketIndex: UInt64 = 0
+    let flaw: Flaw?
 
-    public init(ratioPerMille: Int = 200, minPerSecond: Int = 10, window: SimDuration = .seconds(1)) {
+    public init(ratioPerMille: Int = 200, minPerSecond: Int = 10, window: SimDuration = .seconds(1), flaw: Flaw? = nil) {
         self.ratioPerMille = ratioPerMille
         self.minPerSecond = minPerSecond
         self.window = window
+        self.flaw = flaw
     }
 
     /// The start of the bucket-aligned window that `now` falls in.
@@ -34,7 +45,7 @@ public struct RetryBudget: Sendable {
 
     /// Retries the budget allows in a window holding `requests` first attempts.
     public func allowance(requests: Int) -> Int {
-        minPerSecond * Int(window.nanoseconds / 1_000_000_000) + requests * ratioPerMille / 1000
+        minPerSecond * Int(window.nanoseconds / 1_000_000_000) + requests * ratioPerMille / (flaw == .ratioPerCent ? 100 : 1000)
     }
 
     private mutating func advance(to now: SimTime) {
@@ -63,7 +74,9 @@ public struct RetryBudget: Sendable {
     /// Whether a retry may go out now; if so, it is withdrawn.
     public mutating func tryWithdraw(at now: SimTime) -> Bool {
         advance(to: now)
-        guard retries.reduce(0, +) < allowance(requests: requests.reduce(0, +)) else { return false }
+        guard flaw == .neverRefuses || retries.reduce(0, +) < allowance(requests: requests.reduce(0, +)) else {
+            return false
+        }
         retries[Int(bucketIndex % UInt64(RetryBudget.buckets))] += 1
         return true
     }

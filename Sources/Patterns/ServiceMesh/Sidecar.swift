@@ -20,9 +20,13 @@ public struct Sidecar: Sendable {
         public var circuitBreaker: Bool
         public var maxPending: Int
         public var backoffBase: SimDuration
+        /// The budget's specification: retries may add this share of the requests of the last
+        /// `budgetWindow`, plus `budgetMinPerSecond` a second.
         public var budgetPerMille = 200
-        /// A broken proxy that counts the budget but never consults it.
-        var ignoreBudget = false
+        public var budgetMinPerSecond = 10
+        public var budgetWindow = SimDuration.seconds(1)
+        /// A deliberately broken budget (the demo's `--variant`).
+        public var budgetFlaw: RetryBudget.Flaw?
 
         public init(maxRetries: Int, budget: Bool, outlierDetection: Bool, circuitBreaker: Bool,
                     maxPending: Int = 24, backoffBase: SimDuration = .milliseconds(2)) {
@@ -66,7 +70,8 @@ public struct Sidecar: Sendable {
         self.policy = policy
         self.perTryTimeout = perTryTimeout
         outlier = OutlierDetector(hosts: upstream.count)
-        budget = RetryBudget(ratioPerMille: policy.budgetPerMille)
+        budget = RetryBudget(ratioPerMille: policy.budgetPerMille, minPerSecond: policy.budgetMinPerSecond,
+                             window: policy.budgetWindow, flaw: policy.budgetFlaw)
     }
 
     /// Starts a call on behalf of `parent` (an inbound request, or the edge's root request).
@@ -135,7 +140,7 @@ public struct Sidecar: Sendable {
     /// The backoff is over: the retry goes out only if the budget has room now (the budget is
     /// charged when a retry is sent, as Linkerd does, not when it is planned).
     mutating func backoffOver(call id: Int, _ context: inout NodeContext<MeshNode>) -> Finished? {
-        if policy.budget && !policy.ignoreBudget && !budget.tryWithdraw(at: context.now) {
+        if policy.budget && !budget.tryWithdraw(at: context.now) {
             context.output(.budgetExhausted)
             return finish(id, ok: false, &context)
         }

@@ -27,23 +27,47 @@ func demoLines(_ options: CircuitBreakerDemo.Options, format: OutputFormat = .te
 }
 
 @Test func seedSweepHoldsTheInvariants() {
-    var configs = [BreakerConfig.demo]
-    var timeBased = BreakerConfig.demo
-    timeBased.slidingWindowType = .timeBased
-    timeBased.slidingWindowSize = 3
-    timeBased.automaticTransitionFromOpenToHalfOpenEnabled = true
-    timeBased.maxWaitDurationInHalfOpenState = .milliseconds(300)
-    configs.append(timeBased)
-    for config in configs {
+    var timeBased = CircuitBreakerDemo.Options(seconds: 30, compare: false)
+    timeBased.windowType = .timeBased
+    timeBased.windowSize = 3
+    timeBased.automaticTransition = true
+    timeBased.halfOpenMaxWait = .milliseconds(300)
+    for base in [CircuitBreakerDemo.Options(seconds: 30, compare: false), timeBased] {
         for seed in UInt64(1)...4 {
-            let run = demoLines(.init(seed: seed, breaker: config, seconds: 30, compare: false))
-            #expect(run.outcome.violation == nil, "seed \(seed): \(String(describing: run.outcome.violation))")
+            var options = base
+            options.seed = seed
+            let run = demoLines(options)
+            #expect(run.outcome.verdict == .pass, "seed \(seed): \(String(describing: run.outcome.finding))")
         }
     }
+}
+
+/// Explicit settings replace the preset's in any order; `preset` keeps the preset's.
+@Test func explicitSettingsOverrideEitherPreset() throws {
+    let demo = AnyDemo(CircuitBreakerDemo.self)
+    func setting(_ words: [String], _ name: String) throws -> JSONValue? {
+        try demo.prepare(words).get().settings.first { $0.0 == name }?.1
+    }
+    let r4j = BreakerConfig.resilience4jDefaults
+    for words in [["--min-calls", "7", "--resilience4j-defaults"], ["--resilience4j-defaults", "--min-calls", "7"]] {
+        #expect(try setting(words, "minimumNumberOfCalls") == JSONValue(7))
+        #expect(try setting(words, "slidingWindowSize") == JSONValue(r4j.slidingWindowSize))
+    }
+    #expect(try setting(["--min-calls", "7", "--min-calls", "preset"], "minimumNumberOfCalls")
+        == JSONValue(BreakerConfig.demo.minimumNumberOfCalls))
+}
+
+/// At the longest caller timeout a call issued at the end of the scenario finishes a minute
+/// later: the horizon follows the timeout.
+@Test func theLongestTimeoutStillFinishesEveryCall() throws {
+    var demo = try AnyDemo(CircuitBreakerDemo.self).prepare(["--timeout-ms", "60000", "--seconds", "10"]).get()
+    demo.seed = 2
+    #expect(demo.runQuietly().verdict == .pass)
 }
 
 @Test(arguments: Breaker.Flaw.allCases)
 func demoReportsABrokenBreaker(flaw: Breaker.Flaw) {
     let run = demoLines(.init(seed: 1, compare: false, flaw: flaw))
+    #expect(run.outcome.verdict == .violated)
     #expect(run.outcome.violation?.invariant == "breaker follows resilience4j's rules")
 }

@@ -31,7 +31,8 @@ func cacheLines(_ options: DistributedCacheDemo.Options) -> ([String], DemoOutco
 }
 
 func smallCache(seed: UInt64) -> DistributedCacheDemo.Options {
-    DistributedCacheDemo.Options(seed: seed, ttlMs: 150, keys: 2000, rate: 2000, durationMs: 600, herdRate: 3000)
+    DistributedCacheDemo.Options(seed: seed, ttl: .milliseconds(150), keys: 2000, rate: 2000, duration: .milliseconds(600),
+                                 herdRate: 3000)
 }
 
 @Test func cacheDemoIsDeterministic() {
@@ -60,7 +61,7 @@ func cacheSeedSweep(seed: UInt64) {
 
 @Test func leasesFlattenTheHerd() {
     var out: [String] = []
-    _ = DistributedCacheDemo.run(smallCache(seed: 2), on: Timeline(format: .text, quiet: true) { out.append($0) })
-    let line = out.first { $0.contains("hot-key expiry") } ?? ""
-    #expect(line.contains("vs 1 with leases"))
+    _ = DistributedCacheDemo.run(smallCache(seed: 2), on: Timeline(format: .json, quiet: true) { out.append($0) })
+    let line = out.first { $0.contains("\"table\":\"Scene 3 totals\"") && $0.contains("\"mode\":\"leases\"") } ?? ""
+    #expect(line.contains("\"store reads after expiry\":1,"))
 }

@@ -52,7 +52,7 @@ func meshLines(_ options: ServiceMeshDemo.Options) -> ([String], DemoOutcome) {
 }
 
 func smallMesh(seed: UInt64) -> ServiceMeshDemo.Options {
-    ServiceMeshDemo.Options(seed: seed, rate: 150, durationMs: 1500)
+    ServiceMeshDemo.Options(seed: seed, rate: 150, duration: .milliseconds(1500))
 }
 
 @Test func meshDemoIsDeterministic() {
@@ -71,16 +71,41 @@ func meshSeedSweep(seed: UInt64) {
     #expect(meshLines(options).1.violation == nil)
 }
 
-@Test func anIgnoredBudgetIsCaught() {
-    var options = smallMesh(seed: 1)
-    options.ignoreBudget = true
-    let violation = meshLines(options).1.violation
-    #expect(violation?.invariant == "retry budget")
+/// The checker restates the budget from its specification; a broken budget, even one whose
+/// own `allowance` agrees with what it grants, is caught on every seed of a small sweep.
+@Test(arguments: RetryBudget.Flaw.allCases)
+func aBrokenBudgetIsCaughtOnEverySeed(flaw: RetryBudget.Flaw) throws {
+    var demo = try AnyDemo(ServiceMeshDemo.self).prepare(
+        ["--variant", flaw.rawValue, "--rate", "150", "--duration-ms", "1500"]).get()
+    for seed in UInt64(1)...5 {
+        demo.seed = seed
+        let outcome = demo.runQuietly()
+        #expect(outcome.verdict == .violated, "seed \(seed)")
+        #expect(outcome.violation?.invariant == "retry budget", "seed \(seed)")
+    }
+}
+
+/// The correct budget passes the same checker at the same settings.
+@Test func theCorrectBudgetPassesTheIndependentCheck() throws {
+    var demo = try AnyDemo(ServiceMeshDemo.self).prepare(["--rate", "150", "--duration-ms", "1500"]).get()
+    for seed in UInt64(1)...5 {
+        demo.seed = seed
+        #expect(demo.runQuietly().verdict == .pass, "seed \(seed)")
+    }
+}
+
+/// The budget and the checker compute the allowance apart: a flawed allowance is not the
+/// specification's.
+@Test func aFlawedAllowanceDiffersFromTheSpecification() {
+    let right = RetryBudget(ratioPerMille: 200, minPerSecond: 10)
+    let wrong = RetryBudget(ratioPerMille: 200, minPerSecond: 10, flaw: .ratioPerCent)
+    #expect(right.allowance(requests: 100) == 30)
+    #expect(wrong.allowance(requests: 100) == 210)
 }
 
 @Test func theStormReaches64AndTheBudgetStopsIt() {
     var out: [String] = []
-    _ = ServiceMeshDemo.run(ServiceMeshDemo.Options(seed: 1, rate: 200, durationMs: 2000),
+    _ = ServiceMeshDemo.run(ServiceMeshDemo.Options(seed: 1, rate: 200, duration: .milliseconds(2000)),
                             on: Timeline(format: .json, quiet: true) { out.append($0) })
     let storm = out.first { $0.contains("\"config\":\"retry 3x\"") && $0.contains("max/req") } ?? ""
     let budget = out.first { $0.contains("\"config\":\"retry+budget\"") && $0.contains("max/req") } ?? ""
