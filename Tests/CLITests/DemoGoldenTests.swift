@@ -12,9 +12,4 @@ import Testing
         #expect(result.out.contains("verdict"))
         try assertGolden(result.out, named: "demo-\(id)")
     }
-
-    @Test func everyDemoIsDeclaredOnce() {
-        let undeclared = DemoRegistry.entries.filter { if case .declared = $0 { false } else { true } }.map(\.id)
-        #expect(undeclared.isEmpty, "still described by a command of their own: \(undeclared)")
-    }
 }

@@ -58,27 +58,22 @@ struct CheckCommand: ParsableCommand {
             Interrupt.install()
             defer { Interrupt.restore() }
             if edges || variants {
-                guard case .declared(let definition) = entry else {
-                    throw AdvisorError(.unavailable, "demo '\(name)' has no declaration to sweep yet")
-                }
-                let sweep = CheckSweep(demo: AnyDemo(definition), base: own, seeds: seeds ?? SeedRange(first: 1, last: 3),
+                let sweep = CheckSweep(demo: entry.demo, base: own, seeds: seeds ?? SeedRange(first: 1, last: 3),
                                        failFast: failFast)
                 let failed = variants ? try sweep.variants() : try sweep.edges(combinations: combinations,
                                                                                  acceptUndecided: acceptUndecided)
                 if failed { throw ExitCode(1) }
                 return
             }
-            let sweep = try entry.sweep(own)
-            let tally = try CheckCommand.run(sweep.run, replay: sweep.replay, seeds: seeds ?? SeedRange(first: 1, last: 100),
-                                             failFast: failFast)
+            let prepared = try entry.demo.prepared(own)
+            let tally = try CheckCommand.run(prepared, seeds: seeds ?? SeedRange(first: 1, last: 100), failFast: failFast)
             Console.out(tally.report(name: name))
             if let verdict = tally.failingVerdict(acceptUndecided: acceptUndecided) { throw ExitCode(verdict.exitCode) }
         }
     }
 
-    /// Runs every seed of `seeds`, printing each one that does not pass.
-    static func run(_ runSeed: (UInt64) throws -> DemoOutcome, replay: (UInt64) -> String, seeds: SeedRange,
-                    failFast: Bool, label: String = "") throws -> CheckTally {
+    /// Runs `prepared` quietly at every seed of `seeds`, printing each one that does not pass.
+    static func run(_ prepared: PreparedDemo, seeds: SeedRange, failFast: Bool, label: String = "") throws -> CheckTally {
         var tally = CheckTally()
         var seed = seeds.first
         while true {
@@ -86,8 +81,10 @@ struct CheckCommand: ParsableCommand {
                 tally.interrupted = true
                 break
             }
-            let outcome = try runSeed(seed)
-            tally.count(outcome, seed: seed, replay: replay(seed))
+            var run = prepared
+            run.seed = seed
+            let outcome = run.runQuietly()
+            tally.count(outcome, seed: seed, replay: run.replayCommand)
             if let finding = outcome.finding {
                 Console.out("\(label)seed \(seed): \(outcome.verdict.rawValue) \(finding)\n")
                 if failFast { break }

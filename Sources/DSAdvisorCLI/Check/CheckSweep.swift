@@ -40,15 +40,7 @@ struct CheckSweep {
                 continue
             }
             let label = words.isEmpty ? "defaults " : words.joined(separator: " ") + " "
-            tally.add(try CheckCommand.run({ seed in
-                var run = prepared
-                run.seed = seed
-                return run.runQuietly()
-            }, replay: { seed in
-                var run = prepared
-                run.seed = seed
-                return run.replayCommand
-            }, seeds: seeds, failFast: failFast, label: label))
+            tally.add(try CheckCommand.run(prepared, seeds: seeds, failFast: failFast, label: label))
             if tally.interrupted || (failFast && tally.failingVerdict(acceptUndecided: acceptUndecided) != nil) { break }
         }
         var report = tally.report(name: "\(demo.id) edges: \(settings.count - rejected) settings")

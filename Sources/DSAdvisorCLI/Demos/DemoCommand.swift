@@ -74,59 +74,7 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// What every demo command shares: the seed, the output format, quietness.
-struct DemoCommonOptions: ParsableArguments {
-    @Option(help: "Seed of the run; the same seed gives the same output.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Output format: text or json (NDJSON).")
-    var format: OutputFormat = .text
-
-    @Flag(help: "Print only the header, tables and summary, not every event.")
-    var quiet = false
-}
-
 extension OutputFormat: ExpressibleByArgument {}
-
-/// A demo subcommand: parses its options, runs the pattern's demo on a timeline, and turns a
-/// broken invariant into exit code 70.
-protocol DemoRunner: ParsableCommand {
-    /// The registry key, also the catalog's `demo:` field.
-    static var demoID: String { get }
-    var common: DemoCommonOptions { get }
-    func runDemo(on timeline: Timeline) throws -> DemoOutcome
-}
-
-extension DemoRunner {
-    func run() throws {
-        try execute { Console.out($0 + "\n") }
-    }
-
-    /// Runs the demo with its parsed options, writing each line with `write`. A broken
-    /// invariant is printed with the command that replays it and becomes exit code 70.
-    func execute(write: @escaping (String) -> Void) throws {
-        let timeline = Timeline(format: common.format, quiet: common.quiet, write: write)
-        let outcome = try runDemo(on: timeline)
-        timeline.finish(outcome, replay: Self.replayCommand(seed: common.seed))
-        if outcome.verdict != .pass { throw ExitCode(outcome.verdict.exitCode) }
-    }
-
-    /// The command line that replays this run: the one typed, when it was `dsadvisor demo …`,
-    /// otherwise the demo with its seed.
-    static func replayCommand(seed: UInt64) -> String {
-        let typed = Array(CommandLine.arguments.dropFirst())
-        guard typed.first == "demo", typed.dropFirst().first == demoID else {
-            return "dsadvisor demo \(demoID) --seed \(seed)"
-        }
-        var replay = ["dsadvisor"] + typed
-        if let seedIndex = replay.firstIndex(of: "--seed"), seedIndex + 1 < replay.count {
-            replay[seedIndex + 1] = String(seed)
-        } else {
-            replay += ["--seed", String(seed)]
-        }
-        return replay.joined(separator: " ")
-    }
-}
 
 extension String {
     func padding(_ width: Int) -> String {

@@ -12,16 +12,9 @@ enum DemoLauncher {
         guard let id = pattern.demo else {
             throw AdvisorError(.unavailable, "pattern '\(pattern.id)' has no demo")
         }
-        switch DemoRegistry.entry(for: id) {
-        case nil:
+        guard let entry = DemoRegistry.entry(for: id) else {
             throw AdvisorError(.unavailable, "the demo '\(id)' of pattern '\(pattern.id)' is not built yet")
-        case .declared(let definition):
-            try DemoExecution.run(AnyDemo(definition), words: [])
-        case .command(let type):
-            guard let runner = try type.parseAsRoot([]) as? any DemoRunner else {
-                throw AdvisorError(.software, "demo '\(id)' is not a demo command")
-            }
-            try runner.execute { Console.out($0 + "\n") }
         }
+        try DemoExecution.run(entry.demo, words: [])
     }
 }
