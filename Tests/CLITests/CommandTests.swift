@@ -74,8 +74,10 @@ import Testing
         #expect(slow.out.contains("disk-write-ms=14"))
         #expect(slow.out.contains("all held"))
         let (instant, _) = try CLI.launch(["demo", "raft", "--quiet"])
-        #expect(instant.code == 0 && !instant.out.contains("disk-write-ms"))
-        #expect(CLI.run(["demo", "raft", "--disk-write-ms", "101"]).code == 64)
+        // Every parameter is in the header, the default included.
+        #expect(instant.code == 0 && instant.out.contains("disk-write-ms=0 "))
+        let outOfRange = CLI.run(["demo", "raft", "--disk-write-ms", "101"])
+        #expect(outOfRange.code == 64 && outOfRange.err.contains("--disk-write-ms must be within 0...100 (milliseconds), not '101'"))
     }
 
     @Test func validateReportsEveryProblem() throws {
