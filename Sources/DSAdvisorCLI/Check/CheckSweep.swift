@@ -19,7 +19,7 @@ struct CheckSweep {
     /// Returns whether anything failed.
     func edges(combinations: Int, acceptUndecided: Bool) throws -> Bool {
         var settings: [[String]] = []
-        for parameter in demo.parameters where parameter.sweep != .brokenVariant {
+        for parameter in demo.parameters where parameter.sweep == .value {
             for sample in parameter.samples { settings.append(parameter.words(sample)) }
         }
         var rng = SeededRNG(seed: Self.combinationSeed)
@@ -54,7 +54,8 @@ struct CheckSweep {
         var uncaught: [String] = []
         var tried = 0
         for parameter in demo.parameters where parameter.sweep == .brokenVariant {
-            for value in parameter.values where value != "none" && value != parameter.defaultText {
+            let values = parameter.isFlag ? [""] : parameter.values.filter { $0 != "none" && $0 != parameter.defaultText }
+            for value in values {
                 tried += 1
                 let words = base + parameter.words(value)
                 let prepared = try demo.prepared(words)
@@ -68,7 +69,7 @@ struct CheckSweep {
                     guard seed < seeds.last else { break }
                     seed += 1
                 }
-                let label = "--\(parameter.name) \(value)"
+                let label = parameter.words(value).joined(separator: " ")
                 if let caught {
                     Console.out("\(label): caught at seed \(caught.seed): '\(caught.finding.invariant)'\n")
                 } else {

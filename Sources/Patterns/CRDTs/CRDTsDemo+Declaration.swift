@@ -37,9 +37,9 @@ extension CRDTsDemo: DemoDefinition {
                         },
                         format: { $0.map { JSONValue($0) } ?? "story" },
                         help: "Background updates on top of the story's scripted ones."),
-                .optionalChoice("variant", \.variant, help: "Run deliberately broken replicas."),
+                .optionalChoice("variant", \.variant, help: "Run deliberately broken replicas.").asBrokenVariant(),
                 .optionalChoice("experiment", \.experiment,
-                                help: "A wall-clock measurement instead of the demo (not a checked run)."),
+                                help: "A wall-clock measurement instead of the demo (not a checked run).").asMode(),
             ],
             invariants: [
                 DemoInvariant("inflation", .safety, "every new state of a replica is an inflation of its previous one"),

@@ -52,7 +52,7 @@ extension CircuitBreakerDemo: DemoDefinition {
                 .integer("seconds", \.seconds, in: 10...3600, help: "Length of the scenario in seconds."),
                 .milliseconds("timeout-ms", \.callTimeout, in: 10...60_000, help: "The caller's timeout per call."),
                 .flag("no-compare", \.compare, setsTo: false, help: "Skip the comparison run without a breaker."),
-                .optionalChoice("flaw", \.flaw, help: "Run a deliberately broken breaker."),
+                .optionalChoice("flaw", \.flaw, help: "Run a deliberately broken breaker.").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("breaker follows resilience4j's rules", .safety,

@@ -25,11 +25,11 @@ extension ConsistentHashingDemo: DemoDefinition {
             .integer("vnodes", \.virtualNodes, in: 1...1_000, help: "Virtual nodes (ring points) per node."),
             .integer("replicas", \.replicas, in: 1...10, help: "Replicas per key: the preference-list length."),
             .integer("epsilon", \.epsilonPercent, in: 1...100, help: "Bounded-loads slack epsilon, in percent."),
-            .choice("walk", \.walk, help: "Replica walk: distinct (correct) or next-points (broken variant)."),
+            .choice("walk", \.walk, help: "Replica walk: distinct (correct) or next-points (broken variant).").asBrokenVariant(),
         ]
         if timing != nil {
             parameters.append(.optionalChoice("experiment", \.experiment,
-                                              help: "bench times ring, replica and jump-hash lookups on the wall clock instead of the demo."))
+                                              help: "bench times ring, replica and jump-hash lookups on the wall clock instead of the demo.").asMode())
         }
         return DemoDeclaration(
             id: "consistent-hashing",

@@ -32,7 +32,7 @@ extension DistributedLockDemo: DemoDefinition {
                 .faults(\.faults, offers: .all, story: false, help: "Faults in the random act."),
                 .integer("pause-per-mille", \.pausePerMille, in: 0...1000,
                          help: "Per mille of random jobs that pause before writing."),
-                .optionalChoice("flaw", \.flaw, help: "Run a deliberately broken lock service."),
+                .optionalChoice("flaw", \.flaw, help: "Run a deliberately broken lock service.").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("mutual exclusion", .safety, "no two conflicting leases are live at once, by the service's clock"),

@@ -30,7 +30,7 @@ extension EventLogDemo: DemoDefinition {
                 .integer("records", \.records, in: 10...2000, help: "Records the producer sends."),
                 .choice("delivery", \.delivery,
                         help: "exactly-once (atomic outputs+offset) or at-least-once (outputs, then offsets: duplicates)."),
-                .choice("acks", \.acks, help: "all (wait for the ISR) or 1 (leader only: acknowledged writes can be lost)."),
+                .choice("acks", \.acks, help: "all (wait for the ISR) or 1 (leader only: acknowledged writes can be lost).").asBrokenVariant(),
                 .integer("loss", \.lossPerMille, in: 0...300, help: "Per-mille odds that a message is lost (duplicated: half that)."),
                 .faults(\.faults, offers: [], story: true,
                         help: "story: the scripted crashes, the stalled consumer and a third scene; none: no faults."),

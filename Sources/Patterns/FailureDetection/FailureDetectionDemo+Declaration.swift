@@ -44,7 +44,7 @@ extension FailureDetectionDemo: DemoDefinition {
                        help: "Acceptable heartbeat pause added to the mean for --thresholds (Akka cluster: 3000)."),
                 .milliseconds("stall", \.stall, in: 0...30_000,
                               help: "Sender n2 stalls this long half-way through, like a GC pause (0: never)."),
-                .choice("variant", \.variant, help: "Phi formula: correct, or inverted-tail (deliberately broken)."),
+                .choice("variant", \.variant, help: "Phi formula: correct, or inverted-tail (deliberately broken).").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("phi-threshold", .safety,

@@ -23,7 +23,7 @@ extension GossipDemo: DemoDefinition {
                 "check gossip --seeds 1..100 --drop 200",
             ],
             parameters: [
-                .choice("experiment", \.experiment, help: "story, or scale (1,000 members, 100 periods)."),
+                .choice("experiment", \.experiment, help: "story, or scale (1,000 members, 100 periods).").asMode(),
                 automatic("members", \.members, in: 4...1_000, help: "Members (auto: 64 for the story, 1000 for scale)."),
                 .integer("periods", \.periods, in: 10...1_000, help: "Protocol periods to run at least."),
                 automatic("kill", \.kill, in: 0...500,
@@ -34,7 +34,7 @@ extension GossipDemo: DemoDefinition {
                 .integer("k", \.indirectProbes, in: 0...8, help: "Members asked for an indirect probe."),
                 .integer("lambda", \.lambda, in: 1...10, help: "Each update is piggybacked lambda * ceil(log2 n) times."),
                 .integer("push-pull", \.pushPullPeriods, in: 1...100, help: "Periods between a member's push-pull exchanges."),
-                .choice("variant", \.variant, help: "Protocol variant (dead-ignores-incarnation is deliberately broken)."),
+                .choice("variant", \.variant, help: "Protocol variant (dead-ignores-incarnation is deliberately broken).").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("no-death-after-refutation", .safety,

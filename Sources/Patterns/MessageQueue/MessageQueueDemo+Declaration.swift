@@ -28,7 +28,7 @@ extension MessageQueueDemo: DemoDefinition {
                          help: "Receives before a message goes to the dead-letter queue."),
                 .integer("poison-per-mille", \.poisonPerMille, in: 0...1000, help: "Per mille of act 2's messages that are poison."),
                 .faults(\.faults, offers: .all, story: false, help: "Faults in act 2."),
-                .optionalChoice("flaw", \.flaw, help: "Run a deliberately broken store."),
+                .optionalChoice("flaw", \.flaw, help: "Run a deliberately broken store.").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("effects once", .safety, "no message's effect is applied twice, and the ledger sums the applied ones"),

@@ -26,8 +26,8 @@ extension PubSubDemo: DemoDefinition {
                 .milliseconds("ack-timeout-ms", \.ackTimeout, in: 50...10_000, help: "Broker's redelivery timeout."),
                 .integer("ack-every", \.ackEvery, in: 1...100, help: "A subscriber commits after this many messages, or 150 ms."),
                 .faults(\.faults, offers: .all, story: false, help: "Faults in act 2."),
-                .optionalChoice("broker-flaw", \.brokerFlaw, help: "Run a deliberately broken broker."),
-                .optionalChoice("subscriber-flaw", \.subscriberFlaw, help: "Run a deliberately broken subscriber."),
+                .optionalChoice("broker-flaw", \.brokerFlaw, help: "Run a deliberately broken broker.").asBrokenVariant(),
+                .optionalChoice("subscriber-flaw", \.subscriberFlaw, help: "Run a deliberately broken subscriber.").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("publish order", .safety, "each subscriber sees its topics' messages in publish order"),

@@ -63,8 +63,8 @@ extension RaftDemo: DemoDefinition {
             .outputFile("history", \.historyPath,
                         help: "Write the client history (Jepsen convention, one JSON object per line) to this file."),
             .optionalChoice("experiment", \.experiment,
-                            help: "Run an experiment instead of the demo: election-timeouts (the paper's Figure 16)."),
-            .integer("trials", \.trials, in: 1...1_000, help: "Trials per timeout range for --experiment."),
+                            help: "Run an experiment instead of the demo: election-timeouts (the paper's Figure 16).").asMode(),
+            .integer("trials", \.trials, in: 1...1_000, help: "Trials per timeout range for --experiment.").asMode(),
         ]
     }
 

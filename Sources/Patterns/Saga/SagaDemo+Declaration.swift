@@ -31,7 +31,7 @@ extension SagaDemo: DemoDefinition {
                 .integer("transient", \.transientErrorPerMille, in: 0...500, help: "Odds a participant answers 503, per mille."),
                 .integer("action-attempts", \.maxActionAttempts, in: 1...10,
                          help: "Attempts per action before it is given up and compensated."),
-                .choice("variant", \.variant, help: "Protocol variant (the broken ones are caught by the checker)."),
+                .choice("variant", \.variant, help: "Protocol variant (the broken ones are caught by the checker).").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("at-most-once", .safety, "a participant applies each action at most once"),

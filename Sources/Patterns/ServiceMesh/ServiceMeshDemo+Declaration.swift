@@ -30,7 +30,7 @@ extension ServiceMeshDemo: DemoDefinition {
                 .integer("budget-percent", \.budgetPercent, in: 0...100,
                          help: "Retry budget: retries allowed as a percentage of requests, plus a floor per second."),
                 .milliseconds("duration-ms", \.duration, in: 500...20_000, help: "Length of the request stream."),
-                .optionalChoice("variant", \.variant, help: "Run a deliberately broken retry budget."),
+                .optionalChoice("variant", \.variant, help: "Run a deliberately broken retry budget.").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("bounded tries", .safety,

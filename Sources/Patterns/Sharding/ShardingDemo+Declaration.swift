@@ -31,7 +31,7 @@ extension ShardingDemo: DemoDefinition {
                 .integer("loss", \.lossPerMille, in: 0...300, help: "Per-mille odds that a message is lost (duplicated: half that)."),
                 .faults(\.faults, offers: [], story: true, help: "story cuts a node off during the first move."),
                 .flag("unsafe-switch", \.unsafeSkipCatchUp,
-                      help: "Switch ownership right after the snapshot, without freeze and catch-up (broken on purpose)."),
+                      help: "Switch ownership right after the snapshot, without freeze and catch-up (broken on purpose).").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("routing versions partition the key space", .safety,

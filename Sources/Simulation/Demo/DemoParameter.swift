@@ -75,7 +75,8 @@ public enum SweepRole: Sendable {
     /// Selects a deliberately broken variant: kept out of the value sweeps, and each of its
     /// values other than `none` must be caught (`check --variants`).
     case brokenVariant
-    /// Selects another mode of the demo (an experiment): tried alone, never combined.
+    /// Selects or tunes another mode of the demo (an experiment, a wall-clock benchmark): left
+    /// to its own command line, never swept.
     case mode
 }
 
