@@ -16,6 +16,8 @@ public final class Timeline {
     public private(set) var eventCount = 0
     private let write: (String) -> Void
     private var pendingSummary: [(String, JSONValue)] = []
+    /// A clock for the modes that measure speed; the CLI sets it for runs it prints (see `Stopwatch`).
+    public var stopwatch: Stopwatch?
 
     public init(format: OutputFormat, quiet: Bool, write: @escaping (String) -> Void) {
         self.format = format

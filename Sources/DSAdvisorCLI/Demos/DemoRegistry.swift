@@ -1,6 +1,7 @@
 import ArgumentParser
 import CRDTs
 import CircuitBreaker
+import ConsistentHashing
 import DistributedCache
 import DistributedLock
 import EventLog
@@ -43,7 +44,7 @@ enum DemoRegistry {
         Entry(EventualConsistencyDemo.self),
         Entry(CRDTsDemo.self),
         Entry(VectorClockDemo.self),
-        Entry(TimedConsistentHashingDemo.self),
+        Entry(ConsistentHashingDemo.self),
         Entry(ShardingDemo.self),
         Entry(ReadReplicasDemo.self),
         Entry(GossipDemo.self),
@@ -66,8 +67,6 @@ enum DemoRegistry {
     }
 
     static func subcommand<D: DemoDefinition>(_ definition: D.Type) -> any ParsableCommand.Type {
-        // The CRDT demo's wall-clock benchmark needs the CLI's clock (see `CRDTDemoSubcommand`).
-        if D.self == CRDTsDemo.self { return CRDTDemoSubcommand.self }
         return DemoSubcommand<D>.self
     }
 }

@@ -58,6 +58,7 @@ enum DemoExecution {
                 buffer = ""
             }
         }
+        timeline.stopwatch = .system
         let recorder = traceFile == nil ? nil : TraceRecorder()
         let outcome = TraceRecorder.$current.withValue(recorder) { prepared.run(on: timeline) }
         Console.out(buffer)

@@ -12,13 +12,8 @@ extension ConsistentHashingDemo.Options {
 
 /// The consistent-hashing demo as the CLI offers it: every parameter, its range and its help.
 extension ConsistentHashingDemo: DemoDefinition {
-    public static var declaration: DemoDeclaration<Options> { declaration(timing: nil) }
-
-    /// The declaration, with `--experiment bench` when `timing` is given: this module reads no
-    /// clock, so a caller that may (the CLI) hands in the wall-clock benchmark, and the
-    /// declaration selects it. Without `timing` the parameter does not exist.
-    public static func declaration(timing: ((Options, Timeline) -> DemoOutcome)?) -> DemoDeclaration<Options> {
-        var parameters: [DemoParameter<Options>] = [
+    public static var declaration: DemoDeclaration<Options> {
+        let parameters: [DemoParameter<Options>] = [
             // 500,000 at most: a million keys took about 2 s a seed, too slow for `check`.
             .integer("keys", \.keys, in: 1_000...500_000, help: "Keys to place."),
             .integer("nodes", \.nodes, in: 2...100, help: "Nodes before the join."),
@@ -26,11 +21,9 @@ extension ConsistentHashingDemo: DemoDefinition {
             .integer("replicas", \.replicas, in: 1...10, help: "Replicas per key: the preference-list length."),
             .integer("epsilon", \.epsilonPercent, in: 1...100, help: "Bounded-loads slack epsilon, in percent."),
             .choice("walk", \.walk, help: "Replica walk: distinct (correct) or next-points (broken variant).").asBrokenVariant(),
+            .optionalChoice("experiment", \.experiment,
+                                              help: "bench times ring, replica and jump-hash lookups on the wall clock instead of the demo.").asMode(),
         ]
-        if timing != nil {
-            parameters.append(.optionalChoice("experiment", \.experiment,
-                                              help: "bench times ring, replica and jump-hash lookups on the wall clock instead of the demo.").asMode())
-        }
         return DemoDeclaration(
             id: "consistent-hashing",
             title: "Consistent hashing: virtual nodes, replica walks, jump hash, bounded loads.",
@@ -57,7 +50,15 @@ extension ConsistentHashingDemo: DemoDefinition {
             nodeCount: { $0.nodes },
             details: { options in [("hash", .string(HashRing.Placement.fnv1aMix.rawValue))] },
             run: { options, timeline in
-                if options.experiment == .bench, let timing { return timing(options, timeline) }
+                if options.experiment == .bench {
+                    guard let stopwatch = timeline.stopwatch else {
+                        timeline.noteNoStopwatch("dsadvisor demo consistent-hashing --experiment bench")
+                        return .passed
+                    }
+                    LookupBenchmark(nodes: options.nodes, virtualNodes: options.virtualNodes, seed: options.seed)
+                        .run(timeline, stopwatch: stopwatch)
+                    return .passed
+                }
                 return run(options, on: timeline)
             })
     }

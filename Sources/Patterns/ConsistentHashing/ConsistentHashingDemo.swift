@@ -21,8 +21,7 @@ public enum ConsistentHashingDemo {
         /// Take the next `replicas` points instead of distinct nodes: a deliberately broken
         /// walk (the design sketch's) that the replica check must catch.
         public var naiveWalk = false
-        /// `bench` times lookups instead of running the demo (only where a clock is offered,
-        /// see `declaration(timing:)`).
+        /// `bench` times lookups instead of running the demo, on the CLI's stopwatch.
         public var experiment: Experiment?
     }
 

@@ -1,3 +1,4 @@
+import Synchronization
 import Simulation
 import Testing
 @testable import ConsistentHashing
@@ -45,24 +46,21 @@ func demoLines(_ options: ConsistentHashingDemo.Options, format: OutputFormat = 
     #expect(leaving.violation?.invariant == "leave moves only the leaving node's keys")
 }
 
-/// `--experiment bench` is the declaration's: it exists where a clock is handed in, and runs
-/// that hook instead of the demo; the module alone offers no such parameter.
-@Test func benchIsSelectedThroughTheDeclaration() throws {
-    var benchRuns = 0
-    let declaration = ConsistentHashingDemo.declaration(timing: { options, _ in
-        benchRuns += 1
-        #expect(options.virtualNodes == 8)
-        return .passed
-    })
-    let options = try declaration.options(from: ["--experiment", "bench", "--vnodes", "8"]).get()
-    let quiet = Timeline(format: .text, quiet: true) { _ in }
-    #expect(declaration.run(options, quiet).verdict == .pass)
-    #expect(benchRuns == 1)
-    _ = declaration.run(try declaration.options(from: ["--keys", "1000"]).get(), quiet)
-    #expect(benchRuns == 1)
-    if case .success = AnyDemo(ConsistentHashingDemo.self).prepare(["--experiment", "bench"]) {
-        Issue.record("the pure declaration must not offer --experiment")
-    }
+/// `--experiment bench` measures with the stopwatch the CLI hands in; without one (under
+/// `check`) it says so and measures nothing.
+@Test func benchTimesWithTheStopwatchItIsGiven() throws {
+    let declaration = ConsistentHashingDemo.declaration
+    let options = try declaration.options(from: ["--experiment", "bench", "--vnodes", "8", "--nodes", "4"]).get()
+    var lines: [String] = []
+    let timeline = Timeline(format: .text, quiet: false) { lines.append($0) }
+    // A stopwatch that advances 1 µs of wall and CPU time per reading.
+    let ticks = Mutex<UInt64>(0)
+    timeline.stopwatch = Stopwatch { ticks.withLock { $0 += 1_000; return ($0, $0) } }
+    #expect(declaration.run(options, timeline).verdict == .pass)
+    #expect(lines.contains { $0.contains("Lookup benchmark: 4 nodes x 8 virtual nodes = 32 points") })
+    var quiet: [String] = []
+    _ = declaration.run(options, Timeline(format: .text, quiet: false) { quiet.append($0) })
+    #expect(quiet.joined().contains("This mode measures wall-clock time"))
 }
 
 @Test func largestRingPasses() throws {
