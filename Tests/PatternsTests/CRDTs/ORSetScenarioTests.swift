@@ -305,8 +305,10 @@ final class Driver<Policy: ShippingPolicy>: ORSetDriver {
             }
         }
         let names = groups.map { $0.members.map { "n\($0)" }.joined(separator: ",") }
-        lines.append(groups.count == 1 ? "converged: \(names[0]) hold the same state"
-                     : "not converged: " + names.joined(separator: " | "))
+        let down = sim.cluster.filter { !sim.isUp($0) }.map { "n\($0)" }
+        lines.append((groups.count == 1 ? "converged: \(names[0]) hold the same state"
+                      : "not converged: " + names.joined(separator: " | "))
+                     + (down.isEmpty ? "" : " (\(down.joined(separator: ",")) down)"))
         return lines.joined(separator: "\n")
     }
 }
