@@ -16,14 +16,16 @@ import Testing
 /// - Faults, in `--inject`'s words, applied at once: `crash n2`, `restart n2`, `isolate n0`,
 ///   `partition n0,n1|n2,n3,n4`, `cut n0->n1`, `delay n0->n1 500ms`, `heal`.
 /// - `run DURATION [until=WORDS] [msgs|events]`: runs and prints what happened, one line per
-///   event. By default: membership changes, and the ping-reqs and relayed acks of indirect
-///   probes (rare, so each is worth a line). `msgs` adds every ping, ack, push-pull and lost
-///   message; `events` keeps the membership changes only. `until` stops after the first step
+///   event. By default: membership changes, the ping-reqs and relayed acks of indirect probes
+///   (rare, so each is worth a line) and lost probe messages. `msgs` adds every ping, ack and
+///   push-pull; `events` keeps the membership changes only; `summary` prints only how many
+///   changes of each kind (`suspect` by probe, `suspect~` by gossip, `confirm`, `dead~`,
+///   `alive`, `refute`) happened. `until` stops after the first step
 ///   that printed a line containing WORDS (underscores for spaces).
 /// - `state`: each member's incarnation and its view of every member (status/incarnation),
 ///   how many updates it still has to piggyback, then whether the live members agree.
 final class SwimScenario {
-    enum Detail { case events, probes, messages }
+    enum Detail { case summary, events, probes, messages }
 
     var sim: Simulator<SwimNode, Never>?
 
@@ -83,7 +85,8 @@ final class SwimScenario {
         guard let span = duration(stanza.arguments.first) else { return "error: run takes a duration such as 3s" }
         let stop = stanza.options["until"].map { $0.replacingOccurrences(of: "_", with: " ") }
         let detail: Detail = stanza.arguments.contains("msgs") ? .messages
-            : stanza.arguments.contains("events") ? .events : .probes
+            : stanza.arguments.contains("events") ? .events
+            : stanza.arguments.contains("summary") ? .summary : .probes
         return run(until: sim.now + span, stop: stop, detail: detail, sim)
     }
 
@@ -92,13 +95,23 @@ final class SwimScenario {
     /// Runs to `limit` (or until a printed line contains `stop`) and returns the story.
     private func run(until limit: SimTime, stop: String?, detail: Detail, _ sim: Simulator<SwimNode, Never>) -> String {
         var lines: [String] = []
+        var counts: [SwimEvent.Kind: Int] = [:]
         sim.run(until: limit) { occurrence in
             var step = narrate(occurrence, detail)
             let cause = cause(of: occurrence)
-            for (id, event) in sim.outputs { step.append(narrate(event, at: id, cause: cause)) }
-            lines += step.map { "\(sim.now) \($0)" }
+            for (id, event) in sim.outputs {
+                counts[event.kind, default: 0] += 1
+                step.append(narrate(event, at: id, cause: cause))
+            }
+            if detail != .summary { lines += step.map { "\(sim.now) \($0)" } }
             if let stop, step.contains(where: { $0.contains(stop) }) { return false }
             return true
+        }
+        if detail == .summary {
+            // A fixed order of kinds, not the dictionary's, keeps the output stable.
+            let kinds: [SwimEvent.Kind] = [.suspectByProbe, .suspectByGossip, .confirm, .deadByGossip, .alive, .refute]
+            let parts = kinds.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }
+            return parts.isEmpty ? "(no membership change)" : "membership changes to \(sim.now): " + parts.joined(separator: ", ")
         }
         return lines.isEmpty ? "(nothing happened)" : lines.joined(separator: "\n")
     }
@@ -109,10 +122,12 @@ final class SwimScenario {
             // `text` leads with the time, which the line already has.
             return [FaultScript.text(ScheduledFault(at: .zero, fault)).split(separator: " ").dropFirst().joined(separator: " ")]
         case let .delivered(from, to, message):
-            return indirect(message) ? [describe(message, from: from, to: to)]
-                : detail == .messages ? [describe(message, from: from, to: to)] : []
-        case let .dropped(from, to, message, reason):
             guard detail == .messages || (detail == .probes && indirect(message)) else { return [] }
+            return [describe(message, from: from, to: to)]
+        case let .dropped(from, to, message, reason):
+            // A lost probe message is the start of every failure story, so it is printed by
+            // default; a push-pull lost is repaired by the next one and is only noise.
+            guard detail == .messages || (detail == .probes && !isPushPull(message)) else { return [] }
             return ["lost (\(reason.rawValue)): " + describe(message, from: from, to: to)]
         default:
             return []
@@ -125,6 +140,11 @@ final class SwimScenario {
         case .pingReq, .forwardedAck: true
         case .ping, .ack, .pushPull: false
         }
+    }
+
+    private func isPushPull(_ message: SwimMessage) -> Bool {
+        if case .pushPull = message { return true }
+        return false
     }
 
     /// What made a member change its view, for the end of its line.
