@@ -29,7 +29,7 @@ let patterns: [(name: String, dependsOn: [String])] = [
 ]
 
 /// Patterns whose tests include text scenarios (`Tests/PatternsTests/<Name>/Scenarios/*.txt`).
-let scenarioPatterns: Set<String> = ["CRDTs", "DistributedLock", "PBFT", "Raft"]
+let scenarioPatterns: Set<String> = ["CRDTs", "DistributedLock", "Gossip", "PBFT", "Raft"]
 
 let patternTargets: [Target] = patterns.flatMap { pattern -> [Target] in
     [
