@@ -18,9 +18,11 @@ struct CheckSweep {
 
     /// Returns whether anything failed.
     func edges(combinations: Int, acceptUndecided: Bool) throws -> Bool {
-        var settings: [[String]] = []
+        // The ends of every range run at every seed of `seeds`; each random combination runs
+        // once, at a seed drawn with it, so the combinations also spread over many seeds.
+        var settings: [(words: [String], seeds: SeedRange)] = []
         for parameter in demo.parameters where parameter.sweep == .value {
-            for sample in parameter.samples { settings.append(parameter.words(sample)) }
+            for sample in parameter.samples { settings.append((parameter.words(sample), seeds)) }
         }
         var rng = SeededRNG(seed: Self.combinationSeed)
         let combinable = demo.parameters.filter { $0.sweep == .value }
@@ -29,11 +31,12 @@ struct CheckSweep {
             for parameter in combinable where rng.below(2) == 0 {
                 if let value = parameter.draw(&rng) { words += parameter.words(value) }
             }
-            settings.append(words)
+            let seed = rng.below(1_000_000) + 1
+            settings.append((words, SeedRange(first: seed, last: seed)))
         }
         var tally = CheckTally()
         var rejected = 0
-        for words in settings {
+        for (words, seeds) in settings {
             guard case .success(let prepared) = demo.prepare(base + words) else {
                 // A combination that breaks a rule between parameters is not a run.
                 rejected += 1

@@ -75,8 +75,11 @@ struct CartStory {
                 reconcile(ok, versions, phone, cluster, resolution, timeline)
             }
         }
-        cluster.run(until: .zero + at(1_500))
-        cluster.checkHandoffComplete(settle: at(900))
+        // Hints are judged at the horizon every scene uses, counted from the heal, and never
+        // before the script's own end.
+        let settle = KVCluster.settleTime(policy, network)
+        cluster.run(until: .zero + max(at(1_500), at(600) + settle))
+        cluster.checkHandoffComplete(settle: max(at(900), settle))
         cluster.checkDurability("end")
         outcome.finalItems = CartClient.items(cluster.audit(Self.key))
         outcome.lostItems = (phone.acknowledgedItems + laptop.acknowledgedItems).filter { !outcome.finalItems.contains($0) }

@@ -25,7 +25,7 @@ extension VectorClockDemo: DemoDefinition {
                 .integer("posts", \.posts, in: 0...200, help: "Random posts after the scripted question and answer."),
                 .faults(\.faults, offers: .all, story: false, help: "Faults drawn from the seed during the chatter."),
                 .choice("delivery", \.delivery,
-                        help: "Delivery rule under test: causal, or immediate (a deliberately broken variant)."),
+                        help: "Delivery rule under test: causal, or immediate (a deliberately broken variant).").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("causal delivery", .safety, "no node delivers a post before one that happened before it"),
