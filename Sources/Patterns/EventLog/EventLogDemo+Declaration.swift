@@ -29,7 +29,7 @@ extension EventLogDemo: DemoDefinition {
                 .integer("consumers", \.consumers, in: 2...6, help: "Consumers in the group."),
                 .integer("records", \.records, in: 10...2000, help: "Records the producer sends."),
                 .choice("delivery", \.delivery,
-                        help: "exactly-once (atomic outputs+offset) or at-least-once (outputs, then offsets: duplicates)."),
+                        help: "exactly-once (atomic outputs+offset) or at-least-once (outputs, then offsets: duplicates, which the exactly-once check must catch).").asBrokenVariant(),
                 .choice("acks", \.acks, help: "all (wait for the ISR) or 1 (leader only: acknowledged writes can be lost).").asBrokenVariant(),
                 .integer("loss", \.lossPerMille, in: 0...300, help: "Per-mille odds that a message is lost (duplicated: half that)."),
                 .faults(\.faults, offers: [], story: true,

@@ -50,9 +50,7 @@ public enum EventLogDemo {
             + " The controller is a designated node standing in for the KRaft quorum; it is never crashed.")
         timeline.section("run")
         let run = EventLogRun(config: config, seed: options.seed, network: options.network, faults: options.faults == .story,
-                              // At-least-once promises every record output in order, perhaps more than
-                              // once: its duplicates are counted, a gap or a wrong value still breaks it.
-                              timeline: timeline, duplicatesAreViolations: options.delivery == .exactlyOnce)
+                              timeline: timeline, duplicatesAreViolations: true)
         let violation = run.execute()
         printTables(run, timeline)
         var contrastDuplicates: Int?
