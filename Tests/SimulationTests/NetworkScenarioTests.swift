@@ -64,9 +64,8 @@ final class NetworkScenario {
                 return "error: \(error)"
             }
         case "run":
-            let span = FaultScript.parse((stanza.arguments.first ?? "0ms") + " heal", nodeCount: 1)
-            guard case .success(let parsed) = span else { return "error: run takes a duration" }
-            sim!.run(until: sim!.now + (parsed.at - .zero))
+            guard let span = FaultScript.duration(stanza.arguments.first ?? "") else { return "error: run takes a duration" }
+            sim!.run(until: sim!.now + span)
             return drain()
         case "stats":
             let s = sim!.stats

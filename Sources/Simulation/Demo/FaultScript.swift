@@ -58,8 +58,13 @@ public enum FaultScript {
         return .success(ScheduledFault(at: .zero + at, fault))
     }
 
-    /// `2.5s`, `300ms`, `750us`: a decimal number and a unit.
-    static func duration(_ word: String) -> SimDuration? {
+    /// A fault in the same words without its time, to apply now (text scenarios, a console).
+    public static func fault(_ words: String, nodeCount: Int) -> Result<Fault, FaultScriptError> {
+        parse("0ms " + words, nodeCount: nodeCount).map(\.fault)
+    }
+
+    /// `2.5s`, `300ms`, `750us`, `10ns`: a decimal number and a unit; nil for anything else.
+    public static func duration(_ word: String) -> SimDuration? {
         let units: [(String, UInt64)] = [("ms", 1_000_000), ("us", 1_000), ("ns", 1), ("s", 1_000_000_000)]
         guard let (unit, scale) = units.first(where: { word.hasSuffix($0.0) }) else { return nil }
         let number = word.dropLast(unit.count)

@@ -45,9 +45,9 @@ final class ORSetScenario {
         switch stanza.command {
         case "add", "remove", "clear": return update(stanza, driver)
         case "crash", "restart", "isolate", "partition", "heal", "cut", "delay":
-            switch FaultScript.parse("0ms " + stanza.text, nodeCount: driver.count) {
-            case .success(let scheduled):
-                driver.inject(scheduled.fault)
+            switch FaultScript.fault(stanza.text, nodeCount: driver.count) {
+            case .success(let fault):
+                driver.inject(fault)
                 // Applied at once, so the next stanza starts from the faulted network.
                 return driver.run(.zero, messages: false, summary: false)
             case .failure(let error):
@@ -162,8 +162,7 @@ final class ORSetScenario {
     }
 
     static func duration(_ word: String) -> SimDuration? {
-        guard case .success(let parsed) = FaultScript.parse(word + " heal", nodeCount: 1) else { return nil }
-        return parsed.at - .zero
+        FaultScript.duration(word)
     }
 
     /// `{eggs@n0.2 milk@n0.1 milk@n1.1} ctx [n0:3 n1:1]`: every tagged element with its dot,

@@ -37,9 +37,9 @@ final class LockScenario {
         case "acquire": return acquire(stanza)
         case "crash", "restart", "isolate", "partition", "heal", "cut", "delay":
             guard let sim else { return "error: nodes first" }
-            switch FaultScript.parse("0ms " + stanza.text, nodeCount: sim.cluster.count) {
-            case .success(let scheduled):
-                sim.inject(scheduled.fault)
+            switch FaultScript.fault(stanza.text, nodeCount: sim.cluster.count) {
+            case .success(let fault):
+                sim.inject(fault)
                 return "ok"
             case .failure(let error):
                 return "error: \(error)"
@@ -151,8 +151,7 @@ final class LockScenario {
     // MARK: Text
 
     static func duration(_ word: String) -> SimDuration? {
-        guard case .success(let parsed) = FaultScript.parse(word + " heal", nodeCount: 1) else { return nil }
-        return parsed.at - .zero
+        FaultScript.duration(word)
     }
 
     static func describe(_ s: LockService) -> String {

@@ -71,9 +71,9 @@ final class SwimScenario {
     }
 
     private func inject(_ stanza: ScenarioStanza, _ sim: Simulator<SwimNode, Never>) -> String {
-        switch FaultScript.parse("0ms " + stanza.text, nodeCount: sim.cluster.count) {
-        case .success(let scheduled):
-            sim.inject(scheduled.fault)
+        switch FaultScript.fault(stanza.text, nodeCount: sim.cluster.count) {
+        case .success(let fault):
+            sim.inject(fault)
             // Runs the events of this instant only: the fault, and whatever it sets off at once.
             return run(until: sim.now, stop: nil, detail: .probes, sim)
         case .failure(let error):
@@ -235,8 +235,7 @@ final class SwimScenario {
     }
 
     private func duration(_ word: String?) -> SimDuration? {
-        guard let word, case .success(let parsed) = FaultScript.parse(word + " heal", nodeCount: 1) else { return nil }
-        return parsed.at - .zero
+        word.flatMap(FaultScript.duration)
     }
 }
 

@@ -99,9 +99,9 @@ final class PBFTScenario {
 
     func fault(_ stanza: ScenarioStanza) -> String {
         guard let sim else { return "error: no cluster" }
-        switch FaultScript.parse("0ms " + stanza.text, nodeCount: sim.cluster.count) {
-        case .success(let scheduled):
-            sim.inject(scheduled.fault)
+        switch FaultScript.fault(stanza.text, nodeCount: sim.cluster.count) {
+        case .success(let fault):
+            sim.inject(fault)
             return "ok"
         case .failure(let error):
             return "error: \(error)"
@@ -284,8 +284,7 @@ final class PBFTScenario {
     }
 
     func duration(_ word: String) -> SimDuration? {
-        guard case .success(let parsed) = FaultScript.parse(word + " heal", nodeCount: 1) else { return nil }
-        return parsed.at - .zero
+        FaultScript.duration(word)
     }
 }
 

@@ -81,9 +81,9 @@ final class RaftScenario {
     }
 
     private func inject(_ stanza: ScenarioStanza, _ cluster: RaftCluster) -> String {
-        switch FaultScript.parse("0ms " + stanza.text, nodeCount: cluster.nodeCount) {
-        case .success(let scheduled):
-            cluster.sim.inject(scheduled.fault)
+        switch FaultScript.fault(stanza.text, nodeCount: cluster.nodeCount) {
+        case .success(let fault):
+            cluster.sim.inject(fault)
             // Runs the events of this instant only: the fault, and whatever it sets off at once.
             return run(until: cluster.now, stop: nil, acks: false, cluster)
         case .failure(let error):
@@ -119,11 +119,11 @@ final class RaftScenario {
     }
 
     private func run(_ stanza: ScenarioStanza, _ cluster: RaftCluster) -> String {
-        guard case .success(let parsed) = FaultScript.parse((stanza.arguments.first ?? "") + " heal", nodeCount: 1) else {
+        guard let span = FaultScript.duration(stanza.arguments.first ?? "") else {
             return "error: run takes a duration such as 300ms"
         }
         let stop = stanza.options["until"].map { $0.replacingOccurrences(of: "_", with: " ") }
-        return run(until: cluster.now + (parsed.at - .zero), stop: stop, acks: stanza.arguments.contains("acks"), cluster)
+        return run(until: cluster.now + span, stop: stop, acks: stanza.arguments.contains("acks"), cluster)
     }
 
     // MARK: Narration
