@@ -55,13 +55,17 @@ extension MessageQueueDemo {
     }
 
     /// How long an act may take: the faults' window and the producer's sends, then the work
-    /// spread over the consumers (each message processed at its slowest, plus a few lost and
-    /// retried requests), doubled, plus a message that times out on every one of its receives.
-    /// A correct run ends long before; the bound only stops a run that stalls.
+    /// spread over the consumers (each receive processed at its slowest and backed off after a
+    /// failure, plus a few lost and retried requests; a poison message is received
+    /// `maxReceiveCount` times before it is dead-lettered), doubled, plus a message that times
+    /// out on every one of its receives. A correct run ends long before; the bound only stops
+    /// a run that stalls.
     static func horizon(_ options: Options, _ act: Act) -> SimDuration {
         let retries = SimDuration.milliseconds(600)
-        let perMessage = act.settings.processMax + act.settings.slowBy + retries
-        let work = perMessage * UInt64(2 * act.messages.count) / UInt64(act.consumers)
+        let perReceive = act.settings.processMax + act.settings.slowBy + act.settings.failureBackoff + retries
+        let poisoned = act.messages.filter(\.poison).count
+        let receives = act.messages.count - poisoned + poisoned * options.maxReceiveCount
+        let work = perReceive * UInt64(2 * receives) / UInt64(act.consumers)
         let lastMessage = (options.visibilityTimeout + act.settings.processMax + act.settings.failureBackoff + retries)
             * UInt64(options.maxReceiveCount + 2)
         return .seconds(12) + .milliseconds(20 * UInt64(act.messages.count)) + work + lastMessage
