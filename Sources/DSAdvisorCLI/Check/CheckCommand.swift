@@ -37,6 +37,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Run every deliberately broken variant the demo declares: each must be caught (VIOLATED) on at least one seed.")
     var variants = false
 
+    @Flag(help: "With --edges: print each setting before it runs.")
+    var verbose = false
+
     @Flag(help: "Stop at the first seed that does not pass.")
     var failFast = false
 
@@ -59,7 +62,7 @@ struct CheckCommand: ParsableCommand {
             defer { Interrupt.restore() }
             if edges || variants {
                 let sweep = CheckSweep(demo: entry.demo, base: own, seeds: seeds ?? SeedRange(first: 1, last: 3),
-                                       failFast: failFast)
+                                       failFast: failFast, verbose: verbose)
                 let failed = variants ? try sweep.variants() : try sweep.edges(combinations: combinations,
                                                                                  acceptUndecided: acceptUndecided)
                 if failed { throw ExitCode(1) }

@@ -12,6 +12,8 @@ struct CheckSweep {
     let base: [String]
     let seeds: SeedRange
     let failFast: Bool
+    /// Print each setting before it runs (to find one that is slow or large).
+    var verbose = false
 
     /// The combinations' generator: fixed, so CI tries the same settings every run.
     static let combinationSeed: UInt64 = 0xED6E5
@@ -43,6 +45,7 @@ struct CheckSweep {
                 continue
             }
             let label = words.isEmpty ? "defaults " : words.joined(separator: " ") + " "
+            if verbose { Console.out("setting: \(label)seeds \(seeds.first)..\(seeds.last)\n") }
             tally.add(try CheckCommand.run(prepared, seeds: seeds, failFast: failFast, label: label))
             if tally.interrupted || (failFast && tally.failingVerdict(acceptUndecided: acceptUndecided) != nil) { break }
         }

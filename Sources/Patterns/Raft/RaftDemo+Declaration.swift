@@ -68,13 +68,23 @@ extension RaftDemo: DemoDefinition {
         ]
     }
 
+    /// The most operations times disk milliseconds a run may ask for (see `validate`).
+    static let maxOperationMilliseconds = 40_000
+
     /// The experiment runs its own fixed cluster, so the demo's settings would be silently
     /// ignored there, and `--trials` means nothing to the demo: both are refused.
     static func validate(_ options: Options) -> String? {
         let experimentOnly = ["experiment", "trials"]
         if options.experiment == nil {
-            return options.trials == Options.defaults.trials ? nil
-                : "--trials is only used by --experiment election-timeouts"
+            if options.trials != Options.defaults.trials { return "--trials is only used by --experiment election-timeouts" }
+            // Each write waiting for a slow disk holds its own copy of the node's log, and writes
+            // queue one behind another: many operations on a slow disk need memory that grows
+            // with their product (8,000 operations at 70 ms took over 20 GB). Writes are not
+            // grouped into one (group commit) in this simulator.
+            let load = options.operations * Int(options.storage.writeLatency.milliseconds)
+            return load <= maxOperationMilliseconds ? nil
+                : "--ops × --disk-write-ms must be at most \(maxOperationMilliseconds) (each write waiting for the disk "
+                    + "holds a copy of the log), not \(options.operations) × \(options.storage.writeLatency.milliseconds)"
         }
         var ignored = parameters.filter { !experimentOnly.contains($0.name) && $0.render(options) != $0.defaultValue }
             .map { "--\($0.name)" }

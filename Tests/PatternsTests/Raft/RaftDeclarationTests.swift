@@ -17,6 +17,17 @@ import Testing
         return (lines.joined(separator: "\n"), outcome)
     }
 
+    /// Many operations on a slow disk would need memory that grows with their product (each
+    /// queued write holds a copy of the log): refused with the bound, before anything runs.
+    @Test func slowDisksBoundTheOperations() throws {
+        guard case .failure(let error) = AnyDemo(RaftDemo.self).prepare(["--ops", "1000", "--disk-write-ms", "50"]) else {
+            Issue.record("1000 operations on 50 ms disks were accepted")
+            return
+        }
+        #expect(error.message.contains("--ops × --disk-write-ms must be at most 40000"))
+        _ = try Self.prepared(["--ops", "400", "--disk-write-ms", "100"])
+    }
+
     /// A linearizability search that runs out of budget decided nothing: UNDECIDED (exit 2),
     /// never PASS. The same run with the default budget passes.
     @Test func anExhaustedLinearizabilitySearchIsUndecidedNotPass() {
