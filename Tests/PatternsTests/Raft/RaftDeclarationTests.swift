@@ -17,6 +17,16 @@ import Testing
         return (lines.joined(separator: "\n"), outcome)
     }
 
+    /// A traced run shows each server's role, term and commit index as its state track.
+    @Test func theTraceCarriesRoleTermAndCommit() throws {
+        let recorder = TraceRecorder()
+        let prepared = try Self.prepared(["--ops", "5"])
+        _ = TraceRecorder.$current.withValue(recorder) { prepared.runQuietly() }
+        let states = recorder.lines.filter { $0.contains("\"type\":\"state\"") }
+        #expect(states.contains { $0.contains("\"role\":\"leader\",\"term\":1") })
+        #expect(recorder.lines.contains { $0.contains("\"type\":\"send\"") && $0.contains("\"kind\":\"appendEntries\"") })
+    }
+
     /// Many operations on a slow disk would need memory that grows with their product (each
     /// queued write holds a copy of the log): refused with the bound, before anything runs.
     @Test func slowDisksBoundTheOperations() throws {
