@@ -60,10 +60,12 @@ enum DemoRegistry {
         Entry(ServiceMeshDemo.self),
     ]
 
-    static var ids: [String] { entries.map(\.id) }
+    /// Built once: each id comes from building the demo's whole declaration, and the advisor
+    /// commands ask for the list at every start.
+    static let ids: [String] = entries.map(\.id)
 
     static func entry(for id: String) -> Entry? {
-        entries.first { $0.id == id }
+        ids.firstIndex(of: id).map { entries[$0] }
     }
 
     static func subcommand<D: DemoDefinition>(_ definition: D.Type) -> any ParsableCommand.Type {

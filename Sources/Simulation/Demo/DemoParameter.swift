@@ -114,8 +114,7 @@ extension DemoParameter {
             samples: extra.map { "\($0)" } + ["\(range.lowerBound)", "\(range.upperBound)"],
             assign: { options, text in
                 guard let value = V(text), range.contains(value) || extra.contains(value) else {
-                    return "must be \(extra.isEmpty ? "within" : "") \(rangeText), not '\(text)'"
-                        .replacingDoubleSpaces()
+                    return "must be \(extra.isEmpty ? "within " : "")\(rangeText), not '\(text)'"
                 }
                 options[keyPath: keyPath] = value
                 return nil
@@ -245,11 +244,5 @@ extension DemoParameter {
                 return nil
             },
             render: { format($0[keyPath: keyPath]) })
-    }
-}
-
-extension String {
-    func replacingDoubleSpaces() -> String {
-        split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
     }
 }

@@ -121,6 +121,20 @@ public struct FaultScriptError: Error, Equatable, Sendable, CustomStringConverti
     public var description: String { "--inject '\(text)' \(why)" }
 }
 
+extension Simulator {
+    /// Applies a fault typed in `--inject`'s words without its time, as the next event now;
+    /// returns what is wrong with the words, or nil.
+    public func inject(_ words: String) -> FaultScriptError? {
+        switch FaultScript.fault(words, nodeCount: cluster.count) {
+        case .success(let fault):
+            inject(fault)
+            return nil
+        case .failure(let error):
+            return error
+        }
+    }
+}
+
 /// A fault on one direction of one link: its messages are lost (`cut`), or take longer.
 public struct LinkFault: Equatable, Sendable {
     public var from: NodeID

@@ -37,13 +37,7 @@ final class LockScenario {
         case "acquire": return acquire(stanza)
         case "crash", "restart", "isolate", "partition", "heal", "cut", "delay":
             guard let sim else { return "error: nodes first" }
-            switch FaultScript.fault(stanza.text, nodeCount: sim.cluster.count) {
-            case .success(let fault):
-                sim.inject(fault)
-                return "ok"
-            case .failure(let error):
-                return "error: \(error)"
-            }
+            return sim.inject(stanza.text).map { "error: \($0)" } ?? "ok"
         case "run":
             guard let span = stanza.arguments.first.flatMap(Self.duration) else { return "error: run takes a duration" }
             return run(span, messages: stanza.option("msgs", "off") == "on", jobsOnly: stanza.option("show", "all") == "jobs")

@@ -71,14 +71,9 @@ final class SwimScenario {
     }
 
     private func inject(_ stanza: ScenarioStanza, _ sim: Simulator<SwimNode, Never>) -> String {
-        switch FaultScript.fault(stanza.text, nodeCount: sim.cluster.count) {
-        case .success(let fault):
-            sim.inject(fault)
-            // Runs the events of this instant only: the fault, and whatever it sets off at once.
-            return run(until: sim.now, stop: nil, detail: .probes, sim)
-        case .failure(let error):
-            return "error: \(error)"
-        }
+        if let error = sim.inject(stanza.text) { return "error: \(error)" }
+        // Runs the events of this instant only: the fault, and whatever it sets off at once.
+        return run(until: sim.now, stop: nil, detail: .probes, sim)
     }
 
     private func run(_ stanza: ScenarioStanza, _ sim: Simulator<SwimNode, Never>) -> String {

@@ -99,13 +99,7 @@ final class PBFTScenario {
 
     func fault(_ stanza: ScenarioStanza) -> String {
         guard let sim else { return "error: no cluster" }
-        switch FaultScript.fault(stanza.text, nodeCount: sim.cluster.count) {
-        case .success(let fault):
-            sim.inject(fault)
-            return "ok"
-        case .failure(let error):
-            return "error: \(error)"
-        }
+        return sim.inject(stanza.text).map { "error: \($0)" } ?? "ok"
     }
 
     func run(_ stanza: ScenarioStanza) -> String {

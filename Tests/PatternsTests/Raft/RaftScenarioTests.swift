@@ -81,14 +81,9 @@ final class RaftScenario {
     }
 
     private func inject(_ stanza: ScenarioStanza, _ cluster: RaftCluster) -> String {
-        switch FaultScript.fault(stanza.text, nodeCount: cluster.nodeCount) {
-        case .success(let fault):
-            cluster.sim.inject(fault)
-            // Runs the events of this instant only: the fault, and whatever it sets off at once.
-            return run(until: cluster.now, stop: nil, acks: false, cluster)
-        case .failure(let error):
-            return "error: \(error)"
-        }
+        if let error = cluster.sim.inject(stanza.text) { return "error: \(error)" }
+        // Runs the events of this instant only: the fault, and whatever it sets off at once.
+        return run(until: cluster.now, stop: nil, acks: false, cluster)
     }
 
     private func client(_ stanza: ScenarioStanza, _ cluster: RaftCluster) -> String {
