@@ -96,11 +96,16 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
     case network(NetworkConditions)
     /// One direction of one link loses or delays its messages, until `heal`.
     case link(LinkFault)
+    /// Arms a crash timed between a write and its reply: the node crashes the moment its next
+    /// write is durable, before any message or output of that handler (or waiting for that
+    /// write) leaves. A `restart` of the node disarms it.
+    case crashAfterWrite(NodeID)
 
     public var description: String {
         switch self {
         case .crash(let node): "crash n\(node)"
         case .restart(let node): "restart n\(node)"
+        case .crashAfterWrite(let node): "crash n\(node) after its next write"
         case .partition(let partition): "partition \(partition)"
         case .heal: "heal partition"
         case .link(let link) where link.cut: "cut n\(link.from)->n\(link.to)"

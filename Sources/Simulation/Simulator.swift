@@ -158,6 +158,8 @@ public final class Simulator<Node: SimulatedNode, External> {
         var partition: Partition?
         /// Cut or slowed links; usually empty, so a send checks one count.
         var links: [LinkFault] = []
+        /// Nodes armed to crash once their next write is durable (`Fault.crashAfterWrite`).
+        var crashOnWrite: Set<NodeID> = []
         var nodes: [Node?]
         var disks: [Node.Durable?]
         var outputs: [(node: NodeID, output: Node.Output)] = []
@@ -294,6 +296,10 @@ public final class Simulator<Node: SimulatedNode, External> {
                 writesInFlight -= 1
                 disks[id] = done.durable
                 if let trace { trace.record(persistRecord(id)) }
+                if !crashOnWrite.isEmpty, crashOnWrite.contains(id) {
+                    crashAfterWrite(id)
+                    return .persisted(id)
+                }
                 for send in done.sends { transmit(send.message, from: id, to: send.to) }
                 if done.notify { dispatch(id) { node, context in node.persisted(done.durable, &context) } }
                 return .persisted(id)
@@ -313,6 +319,7 @@ public final class Simulator<Node: SimulatedNode, External> {
                 stats.crashes += 1
                 traceState(id)
             case .restart(let id):
+                crashOnWrite.remove(id)
                 guard nodes[id] == nil else { return }
                 stats.restarts += 1
                 boot(id)
@@ -326,7 +333,18 @@ public final class Simulator<Node: SimulatedNode, External> {
             case .link(let link):
                 links.removeAll { $0.from == link.from && $0.to == link.to }
                 links.append(link)
+            case .crashAfterWrite(let id):
+                if nodes[id] != nil { crashOnWrite.insert(id) }
             }
+        }
+
+        /// Springs a `crashAfterWrite` trap: node `id` goes down now, its write durable and
+        /// nothing that waited for it sent. The crash is also queued as a fault at this instant,
+        /// so harnesses and the trace see it as one (applying it again does nothing).
+        private mutating func crashAfterWrite(_ id: NodeID) {
+            crashOnWrite.remove(id)
+            apply(.crash(id))
+            queue.push(.fault(.crash(id)), at: now)
         }
 
         mutating func boot(_ id: NodeID) {
@@ -340,7 +358,14 @@ public final class Simulator<Node: SimulatedNode, External> {
         private mutating func dispatch(_ id: NodeID, _ body: (inout Node, inout NodeContext<Node>) -> Void) {
             context.reset(now: now, id: id)
             body(&nodes[id]!, &context)
-            if context.persisted != nil { store(id) }
+            if context.persisted != nil {
+                store(id)
+                // With instant storage the write is durable now: a trap springs before any effect.
+                if !crashOnWrite.isEmpty, crashOnWrite.contains(id), writes[id].isEmpty {
+                    crashAfterWrite(id)
+                    return
+                }
+            }
             for change in context.timerChanges {
                 if let delay = change.after {
                     nextGeneration += 1

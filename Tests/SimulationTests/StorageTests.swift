@@ -109,3 +109,42 @@ private func run(_ sim: Simulator<Journal, Never>, until ms: UInt64) -> [String]
     #expect(sim.nodes[1]?.value == 41)
     #expect(sim.disks == [nil, 41])
 }
+
+/// A crash timed between a write and its reply, with the table's storage: the write is durable,
+/// and nothing that waited for it (the ack, the `persisted` note) ever leaves; a message sent
+/// ahead of the write still does. The crash shows up as a fault at that instant.
+@Test(arguments: [(latency: UInt64(0), durableAt: UInt64(0)), (latency: 14, durableAt: 14)])
+func aCrashAfterWriteLandsBetweenTheWriteAndItsReply(latency: UInt64, durableAt: UInt64) {
+    let plan = FaultPlan([
+        ScheduledFault(at: .zero, .crashAfterWrite(1)),
+        ScheduledFault(at: SimTime.zero + .milliseconds(50), .restart(1)),
+    ])
+    let sim = journal(latency: .milliseconds(latency), faults: plan)
+    sim.submit(.write(7), to: 1, after: .milliseconds(1))
+    var crashedAt: [UInt64] = []
+    var lines: [String] = []
+    sim.run(until: SimTime.zero + .milliseconds(40)) { occurrence in
+        if case .faultApplied(.crash(1)) = occurrence { crashedAt.append(sim.now.nanoseconds / 1_000_000) }
+        lines += sim.outputs.map(\.output)
+        return true
+    }
+    #expect(crashedAt == [1 + durableAt])
+    #expect(sim.disks[1] == 7 && !sim.isUp(1) && sim.stats.crashes == 1)
+    #expect(lines == (latency == 0 ? [] : ["got early(7) at 2ms"]))
+    // The restart disarms the trap: the next write is answered.
+    sim.run(until: SimTime.zero + .milliseconds(60))
+    sim.submit(.write(8), to: 1)
+    #expect(run(sim, until: 100).contains("got ack(8) at \(60 + latency + 1)ms"))
+    #expect(sim.stats.crashes == 1)
+}
+
+@Test func aTrapOnANodeThatIsDownIsIgnored() {
+    let plan = FaultPlan([
+        ScheduledFault(at: .zero, .crash(1)),
+        ScheduledFault(at: SimTime.zero + .milliseconds(1), .crashAfterWrite(1)),
+        ScheduledFault(at: SimTime.zero + .milliseconds(2), .restart(1)),
+    ])
+    let sim = journal(latency: .zero, faults: plan)
+    sim.submit(.write(3), to: 1, after: .milliseconds(5))
+    #expect(run(sim, until: 20) == ["durable 3 at 5ms", "got ack(3) at 6ms", "got early(3) at 6ms"])
+}

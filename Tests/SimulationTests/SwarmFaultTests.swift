@@ -23,7 +23,7 @@ import Testing
         for scheduled in plan.faults {
             #expect(scheduled.at <= .zero + .seconds(10))
             switch scheduled.fault {
-            case .crash(let node): down.insert(node)
+            case .crash(let node), .crashAfterWrite(let node): down.insert(node)
             case .restart(let node): down.remove(node)
             case .partition, .link: cutOrSlowOrSplit = true
             case .heal: cutOrSlowOrSplit = false
@@ -35,4 +35,35 @@ import Testing
     #expect(Set(profiles).count > 150)
     #expect(majorityDown > 40 && oneWayCuts > 40 && slowLinks > 40 && quiet > 0,
             "majority \(majorityDown), one-way \(oneWayCuts), slow \(slowLinks), quiet \(quiet)")
+}
+
+/// `--faults all` is swarm testing and names of kinds are the steady mix; both draw the same
+/// plan for the same seed, and only swarm reports a profile for the header.
+@Test func drawingFollowsTheMode() {
+    let window = FaultWindow(start: .zero + .milliseconds(100), end: .zero + .seconds(5), meanGap: .milliseconds(400),
+                             maxOutage: .milliseconds(600), maxDown: 1, baseline: .reliable)
+    func draw(_ mode: FaultMode, seed: UInt64) -> DrawnFaults {
+        var rng = SeededRNG(seed: seed)
+        return FaultPlan.draw(mode, nodeCount: 5, window: window, rng: &rng)
+    }
+    #expect(draw(.story, seed: 1).plan == .none && draw(.none, seed: 1).plan == .none)
+    let steady = draw(.drawn(.all), seed: 7)
+    #expect(steady.profile == nil && steady.details.isEmpty && steady == draw(.drawn(.all), seed: 7))
+    var downAtOnce = 0, down = Set<NodeID>()
+    for scheduled in steady.plan.faults {
+        if case .crash(let node) = scheduled.fault { down.insert(node) }
+        if case .restart(let node) = scheduled.fault { down.remove(node) }
+        downAtOnce = max(downAtOnce, down.count)
+    }
+    #expect(downAtOnce <= 1)
+    var traps = 0
+    for seed in UInt64(1)...100 {
+        let swarm = draw(.swarm(.all), seed: seed)
+        #expect(swarm == draw(.swarm(.all), seed: seed))
+        #expect(swarm.details.first?.0 == "swarm")
+        traps += swarm.plan.faults.filter { if case .crashAfterWrite = $0.fault { true } else { false } }.count
+    }
+    #expect(traps > 20)
+    #expect(FaultMode("all", offers: .all, story: false) == .swarm(.all))
+    #expect(FaultMode.drawn(.all).description == "crash,partition,drop" && FaultMode.swarm(.all).description == "all")
 }

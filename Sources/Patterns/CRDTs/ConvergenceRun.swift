@@ -235,6 +235,8 @@ final class ConvergenceRun<Story: DemoStory, Policy: ShippingPolicy> {
             timeline?.event(sim.now, node: node, "restart", "restarted from disk: \(state)")
         case .link(let link):
             timeline?.event(sim.now, node: link.from, "link", "\(Fault.link(link))")
+        case .crashAfterWrite(let node):
+            timeline?.event(sim.now, node: node, "armed", "will crash once its next write is durable")
         case .network(let conditions):
             let what = conditions == scenario.network ? "back to baseline" : "heavy loss"
             timeline?.event(sim.now, "network", "\(what): drop \(conditions.dropPerMille)‰, duplicate "

@@ -60,6 +60,8 @@ final class RaftNarrator {
             timeline.event(cluster.now, "heal", "partition healed; terms of n0–n\(cluster.nodeCount - 1): \(terms)")
         case .link(let link):
             timeline.event(cluster.now, node: link.from, link.cut ? "cut" : "delay", "\(Fault.link(link))")
+        case .crashAfterWrite(let node):
+            timeline.event(cluster.now, node: node, "armed", "will crash once its next write is durable")
         case .network(let conditions):
             timeline.event(cluster.now, "network",
                            "delay \(conditions.delayMin.milliseconds)–\(conditions.delayMax.milliseconds)ms, "

@@ -2,27 +2,33 @@
 ///
 /// - `story`: the demo's own scripted faults, told as a story (only where the demo has one);
 /// - `none`: no faults at all;
-/// - `crash`, `partition`, `drop`, or a comma-separated mix: faults of those kinds, drawn
-///   from the seed with the generator of `FaultPlan.random`;
-/// - `all`: every kind the demo offers.
+/// - `crash`, `partition`, `drop`, or a comma-separated mix: faults of those kinds in one steady,
+///   gentle mix (a minority down at a time, short outages), drawn from the seed with
+///   `FaultPlan.random`;
+/// - `all`: swarm testing over every kind the demo offers: each seed first draws its own fault
+///   configuration (`SwarmProfile`), majority crashes, second-long delays, one-way cuts and
+///   crashes between a write and its reply included, then the faults.
 public enum FaultMode: Equatable, Sendable, CustomStringConvertible {
     case story
     case drawn(FaultPlan.Kinds)
+    case swarm(FaultPlan.Kinds)
 
     public static let none = FaultMode.drawn([])
 
-    /// The drawn kinds; empty for a story.
+    /// The kinds faults are drawn from; empty for a story.
     public var kinds: FaultPlan.Kinds {
-        if case .drawn(let kinds) = self { return kinds }
-        return []
+        switch self {
+        case .story: return []
+        case .drawn(let kinds), .swarm(let kinds): return kinds
+        }
     }
 
     public var description: String {
         switch self {
         case .story: return "story"
+        case .swarm: return "all"
         case .drawn(let kinds):
             if kinds.isEmpty { return "none" }
-            if kinds == .all { return "all" }
             return FaultPlan.Kinds.single.filter { kinds.contains($0.kind) }.map(\.name).joined(separator: ",")
         }
     }
@@ -32,7 +38,7 @@ public enum FaultMode: Equatable, Sendable, CustomStringConvertible {
         switch text {
         case "story" where story: self = .story
         case "none": self = .none
-        case "all" where !offers.isEmpty: self = .drawn(offers)
+        case "all" where !offers.isEmpty: self = .swarm(offers)
         default:
             var kinds: FaultPlan.Kinds = []
             for name in text.split(separator: ",", omittingEmptySubsequences: false) {

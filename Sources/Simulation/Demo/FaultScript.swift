@@ -5,6 +5,7 @@
 ///     3.2s isolate n1          4s heal  (ends partitions, cut links and link delays)
 ///     1s delay n0->n3 1500ms   (one way: messages from n0 to n3 take 1500 ms longer)
 ///     1s cut n0->n3            (one way: messages from n0 to n3 are lost)
+///     2s crash-after-write n1  (n1 crashes once its next write is durable, before it replies)
 ///
 /// A time is a decimal number of `s`, `ms`, `us` or `ns` from the start of the run.
 public enum FaultScript {
@@ -28,10 +29,14 @@ public enum FaultScript {
         let nodes = "n0…n\(nodeCount - 1)"
         let fault: Fault
         switch (words[1], words.count) {
-        case ("crash", 3), ("restart", 3), ("isolate", 3):
+        case ("crash", 3), ("restart", 3), ("isolate", 3), ("crash-after-write", 3):
             guard let id = node(words[2]) else { return fail("names no node of \(nodes)") }
-            fault = words[1] == "crash" ? .crash(id) : words[1] == "restart" ? .restart(id)
-                : .partition(.isolate(id, nodeCount: nodeCount))
+            switch words[1] {
+            case "crash": fault = .crash(id)
+            case "restart": fault = .restart(id)
+            case "crash-after-write": fault = .crashAfterWrite(id)
+            default: fault = .partition(.isolate(id, nodeCount: nodeCount))
+            }
         case ("partition", 3):
             let groups = words[2].split(separator: "|", omittingEmptySubsequences: false).map {
                 $0.split(separator: ",", omittingEmptySubsequences: false).map { node(String($0)) }
@@ -53,7 +58,7 @@ public enum FaultScript {
             guard let (from, to) = link(words[2]) else { return fail("needs a link, such as cut n0->n3") }
             fault = .link(LinkFault(from: from, to: to, cut: true))
         default:
-            return fail("knows crash, restart, partition, isolate, heal, delay and cut")
+            return fail("knows crash, crash-after-write, restart, partition, isolate, heal, delay and cut")
         }
         return .success(ScheduledFault(at: .zero + at, fault))
     }
@@ -103,6 +108,7 @@ public enum FaultScript {
         switch fault {
         case .crash(let id): return "crash n\(id)"
         case .restart(let id): return "restart n\(id)"
+        case .crashAfterWrite(let id): return "crash-after-write n\(id)"
         case .heal: return "heal"
         case .partition(let partition):
             return "partition " + partition.groups.map { $0.map { "n\($0)" }.joined(separator: ",") }.joined(separator: "|")

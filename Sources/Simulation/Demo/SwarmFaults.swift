@@ -19,32 +19,96 @@ public struct SwarmProfile: Equatable, Sendable, CustomStringConvertible {
     public var linkDelayMax: SimDuration
     /// Whether partitions may be one-way cuts of single links.
     public var oneWay: Bool
+    /// Whether half the crashes are timed between a write and its reply (`Fault.crashAfterWrite`).
+    public var crashAfterWrite: Bool
 
     public var description: String {
         var parts = [FaultMode.drawn(kinds).description]
-        if kinds.contains(.crash) { parts.append("up to \(maxDown) down") }
+        if kinds.contains(.crash) {
+            parts.append("up to \(maxDown) down" + (crashAfterWrite ? ", crashes after writes" : ""))
+        }
         if kinds.contains(.drop) { parts.append("loss \(dropPerMille)‰, links +\(linkDelayMax.milliseconds)ms") }
         if kinds.contains(.partition), oneWay { parts.append("one-way cuts") }
         parts.append("a fault every ~\(meanGap.milliseconds)ms lasting up to \(maxOutage.milliseconds)ms")
         return parts.joined(separator: "; ")
     }
 
-    /// Draws a configuration from `offers` for a cluster of `nodeCount`.
-    public static func draw(offers: FaultPlan.Kinds, nodeCount: Int, rng: inout SeededRNG) -> SwarmProfile {
+    /// Draws a configuration from `offers` for a cluster of `nodeCount`, around a demo's own
+    /// pace: gaps from a quarter to six times `meanGap`, outages from a twelfth to three times
+    /// `maxOutage`. Link delays are absolute (up to 3 s), as a congested or flapping link is.
+    public static func draw(offers: FaultPlan.Kinds, nodeCount: Int, meanGap: SimDuration = .milliseconds(700),
+                            maxOutage: SimDuration = .milliseconds(1500), rng: inout SeededRNG) -> SwarmProfile {
         let offered = FaultPlan.Kinds.single.map(\.kind).filter { offers.contains($0) }
         var kinds: FaultPlan.Kinds = []
         for kind in offered where rng.below(2) == 0 { kinds.insert(kind) }
         if kinds.isEmpty, let any = rng.pick(offered) { kinds.insert(any) }
-        let gaps: [UInt64] = [150, 400, 800, 1500, 5000]
-        let outages: [UInt64] = [100, 500, 1500, 4000]
+        let gaps: [SimDuration] = [meanGap / 4, meanGap / 2, meanGap, meanGap * 2, meanGap * 6]
+        let outages: [SimDuration] = [maxOutage / 12, maxOutage / 3, maxOutage, maxOutage * 3]
         return SwarmProfile(
             kinds: kinds,
             maxDown: 1 + Int(rng.below(UInt64(max(nodeCount, 1)))),
-            meanGap: .milliseconds(rng.pick(gaps)!),
-            maxOutage: .milliseconds(rng.pick(outages)!),
+            meanGap: max(rng.pick(gaps)!, .milliseconds(1)),
+            maxOutage: max(rng.pick(outages)!, .milliseconds(1)),
             dropPerMille: UInt32(50 + rng.below(900)),
             linkDelayMax: .milliseconds(rng.pick([50, 500, 3000] as [UInt64])!),
-            oneWay: rng.below(2) == 0)
+            oneWay: rng.below(2) == 0,
+            crashAfterWrite: rng.below(2) == 0)
+    }
+}
+
+/// How a demo's drawn faults are laid out: when they may strike, and the pace and reach of
+/// the steady mix that names of kinds (`--faults crash,drop`) ask for.
+public struct FaultWindow: Sendable {
+    public var start: SimTime
+    /// Every fault is undone by then, so liveness can be judged after it.
+    public var end: SimTime
+    public var meanGap: SimDuration
+    public var maxOutage: SimDuration
+    /// The most nodes the steady mix takes down at once (swarm draws its own, up to all).
+    public var maxDown: Int
+    /// The network the run has when no fault is in force.
+    public var baseline: NetworkConditions
+
+    public init(start: SimTime, end: SimTime, meanGap: SimDuration, maxOutage: SimDuration, maxDown: Int,
+                baseline: NetworkConditions) {
+        self.start = start
+        self.end = end
+        self.meanGap = meanGap
+        self.maxOutage = maxOutage
+        self.maxDown = maxDown
+        self.baseline = baseline
+    }
+}
+
+/// The faults drawn for one seed, and the swarm configuration they were drawn from, if any.
+public struct DrawnFaults: Equatable, Sendable {
+    public var plan: FaultPlan
+    public var profile: SwarmProfile?
+
+    /// What the header prints about them: the swarm configuration, when there is one.
+    public var details: [(String, JSONValue)] {
+        profile.map { [("swarm", .string($0.description))] } ?? []
+    }
+}
+
+extension FaultPlan {
+    /// The faults `mode` asks for over `window`, drawn from `rng`: none for a story or `none`,
+    /// the steady mix for named kinds, a swarm configuration and then its faults for `all`.
+    public static func draw(_ mode: FaultMode, nodeCount: Int, window: FaultWindow,
+                            rng: inout SeededRNG) -> DrawnFaults {
+        switch mode {
+        case .story:
+            return DrawnFaults(plan: .none)
+        case .drawn(let kinds):
+            return DrawnFaults(plan: random(kinds: kinds, nodeCount: nodeCount, start: window.start, end: window.end,
+                                            meanGap: window.meanGap, maxOutage: window.maxOutage,
+                                            maxDown: window.maxDown, baseline: window.baseline, rng: &rng))
+        case .swarm(let offers):
+            let profile = SwarmProfile.draw(offers: offers, nodeCount: nodeCount, meanGap: window.meanGap,
+                                            maxOutage: window.maxOutage, rng: &rng)
+            return DrawnFaults(plan: swarm(profile, nodeCount: nodeCount, start: window.start, end: window.end,
+                                           baseline: window.baseline, rng: &rng), profile: profile)
+        }
     }
 }
 
@@ -60,6 +124,13 @@ extension FaultPlan {
             guard case .network(var conditions) = scheduled.fault, conditions != baseline else { return scheduled }
             conditions.dropPerMille = max(baseline.dropPerMille, profile.dropPerMille)
             return ScheduledFault(at: scheduled.at, .network(conditions))
+        }
+        if profile.crashAfterWrite {
+            // Half the crashes wait for the node's next durable write; the restart stays where it was.
+            plan = plan.map { scheduled in
+                guard case .crash(let node) = scheduled.fault, rng.below(2) == 0 else { return scheduled }
+                return ScheduledFault(at: scheduled.at, .crashAfterWrite(node))
+            }
         }
         if profile.kinds.contains(.partition) {
             plan += partitions(profile, nodeCount: nodeCount, start: start, end: end, rng: &rng)
