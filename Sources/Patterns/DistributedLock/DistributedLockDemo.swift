@@ -66,10 +66,11 @@ public enum DistributedLockDemo {
         timeline.section("Act 3: random workload, seed \(options.seed), faults \(options.faults)")
         var rng = SeededRNG(seed: options.seed).stream(7)
         let jobs = randomJobs(options, rng: &rng)
-        let drawn = FaultPlan.random(kinds: options.faults.kinds, nodeCount: options.clients + 2,
-                                     start: .zero + .milliseconds(500), end: .zero + .seconds(12), meanGap: .seconds(2),
-                                     maxOutage: .milliseconds(1500), maxDown: 1, baseline: .unreliable, rng: &rng)
-        let plan = FaultPlan(drawn.faults + options.injected)
+        let window = FaultWindow(start: .zero + .milliseconds(500), end: .zero + .seconds(12), meanGap: .seconds(2),
+                                 maxOutage: .milliseconds(1500), maxDown: 1, baseline: .unreliable)
+        let drawn = FaultPlan.draw(options.faults, nodeCount: options.clients + 2, window: window, rng: &rng)
+        timeline.announce(drawn)
+        let plan = FaultPlan(drawn.plan.faults + options.injected)
         let act3 = runAct(options, jobs: jobs, fencing: options.fencing, faults: plan, network: .unreliable, timeline: nil)
         violation = violation ?? act3.violation
         shortfall = shortfall ?? act3.shortfall

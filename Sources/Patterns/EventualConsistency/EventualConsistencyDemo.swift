@@ -62,7 +62,9 @@ public enum EventualConsistencyDemo {
         var faultRNG = root.stream(2)
         let workload = ECWorkload.draw(replicas: o.replicas, keyCount: o.keys, writes: o.writes, reads: o.reads,
                                        readQuorum: o.quorum, duration: o.writePhase, rng: &workloadRNG)
-        let plan = FaultPlan(drawFaults(o, rng: &faultRNG).faults + o.injections)
+        let (drawn, swarm) = drawFaults(o, rng: &faultRNG)
+        let plan = FaultPlan(drawn.faults + o.injections)
+        timeline.announce(swarm)
         printNotes(o, plan: plan, on: timeline)
 
         timeline.section("\(o.mode.rawValue) anti-entropy: writes, faults and repairs")
@@ -86,7 +88,7 @@ public enum EventualConsistencyDemo {
     /// Faults drawn from the seed: a partition of random shape early in the write phase (when
     /// partitions are allowed), then random crashes, drops and partitions until writes stop.
     /// Everything is healed by the end of the write phase.
-    static func drawFaults(_ o: Options, rng: inout SeededRNG) -> FaultPlan {
+    static func drawFaults(_ o: Options, rng: inout SeededRNG) -> (FaultPlan, DrawnFaults) {
         var faults: [ScheduledFault] = []
         var rest = SimTime.zero + o.writePhase / 10
         let kinds = o.faults.kinds
@@ -100,11 +102,10 @@ public enum EventualConsistencyDemo {
             faults += [ScheduledFault(at: start, .partition(split)), ScheduledFault(at: end, .heal)]
             rest = end
         }
-        let random = FaultPlan.random(
-            kinds: kinds, nodeCount: o.replicas, start: rest, end: SimTime.zero + o.writePhase,
-            meanGap: o.writePhase / 4, maxOutage: o.writePhase / 3,
-            maxDown: max(1, (o.replicas - 1) / 2), baseline: baseline, rng: &rng)
-        return FaultPlan(faults + random.faults)
+        let window = FaultWindow(start: rest, end: SimTime.zero + o.writePhase, meanGap: o.writePhase / 4,
+                                 maxOutage: o.writePhase / 3, maxDown: max(1, (o.replicas - 1) / 2), baseline: baseline)
+        let random = FaultPlan.draw(o.faults, nodeCount: o.replicas, window: window, rng: &rng)
+        return (FaultPlan(faults + random.plan.faults), random)
     }
 
     private static func printNotes(_ o: Options, plan: FaultPlan, on timeline: Timeline) {

@@ -46,14 +46,15 @@ public enum GossipDemo {
         var rng = SeededRNG(seed: options.seed).stream(5)
         var scenario = GossipScenario.make(options.experiment, members: config.members, kill: options.killCount,
                                            suspicionPeriods: config.suspicionPeriods, period: config.period, rng: &rng)
-        let random = FaultPlan.random(kinds: options.faults.kinds, nodeCount: config.members,
-                                      start: SimTime.zero + config.period * 5, end: SimTime.zero + config.period * 60,
-                                      meanGap: config.period * 6, maxOutage: config.period * 15,
-                                      maxDown: max(1, config.members / 10), baseline: options.network, rng: &rng)
-        if !random.faults.isEmpty {
-            scenario.faults += random.faults
+        let window = FaultWindow(start: SimTime.zero + config.period * 5, end: SimTime.zero + config.period * 60,
+                                 meanGap: config.period * 6, maxOutage: config.period * 15,
+                                 maxDown: max(1, config.members / 10), baseline: options.network)
+        let random = FaultPlan.draw(options.faults, nodeCount: config.members, window: window, rng: &rng)
+        if let profile = random.profile { scenario.notes.append("swarm faults for this seed: \(profile)") }
+        if !random.plan.faults.isEmpty {
+            scenario.faults += random.plan.faults
             scenario.faultsEndPeriod = max(scenario.faultsEndPeriod, 60)
-            scenario.notes.append("random plan: \(random.faults.count) faults between periods 5 and 60")
+            scenario.notes.append("random plan: \(random.plan.faults.count) faults between periods 5 and 60")
         }
         if let last = options.injections.last {
             scenario.faults += options.injections

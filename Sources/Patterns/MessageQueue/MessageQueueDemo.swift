@@ -36,6 +36,8 @@ public enum MessageQueueDemo {
         var faults: FaultPlan
         var network: NetworkConditions
         var staged: Bool
+        /// The swarm configuration the faults were drawn from, with `--faults all`.
+        var swarm = DrawnFaults.none
     }
 
     struct ActResult {
@@ -58,7 +60,9 @@ public enum MessageQueueDemo {
         printDeadLetters(story, timeline: timeline)
         timeline.section("Act 2: random run, seed \(options.seed), faults \(options.faults)")
         var rng = SeededRNG(seed: options.seed).stream(11)
-        let random = runAct(options, act: randomAct(options, rng: &rng), timeline: nil)
+        let act = randomAct(options, rng: &rng)
+        timeline.announce(act.swarm)
+        let random = runAct(options, act: act, timeline: nil)
         printStats(random, options: options, timeline: timeline)
         let violation = story.violation ?? random.violation
         let shortfall = story.shortfall ?? random.shortfall
@@ -99,11 +103,11 @@ public enum MessageQueueDemo {
         let visibility = options.visibilityTimeout
         let settings = QueueConsumer.Settings(processMin: visibility / 10, processMax: visibility * 2 / 5,
                                               slowPerMille: 60, slowBy: visibility, failureBackoff: visibility / 5)
-        let drawn = FaultPlan.random(kinds: options.faults.kinds, nodeCount: options.consumers + 2, start: .zero + .milliseconds(300),
-                                    end: .zero + .seconds(10), meanGap: .milliseconds(1500), maxOutage: .seconds(1),
-                                    maxDown: 1, baseline: .unreliable, rng: &rng)
-        let plan = FaultPlan(drawn.faults + options.injected)
+        let window = FaultWindow(start: .zero + .milliseconds(300), end: .zero + .seconds(10), meanGap: .milliseconds(1500),
+                                 maxOutage: .seconds(1), maxDown: 1, baseline: .unreliable)
+        let drawn = FaultPlan.draw(options.faults, nodeCount: options.consumers + 2, window: window, rng: &rng)
+        let plan = FaultPlan(drawn.plan.faults + options.injected)
         return Act(consumers: options.consumers, messages: messages, settings: settings, faults: plan,
-                   network: .unreliable, staged: false)
+                   network: .unreliable, staged: false, swarm: drawn)
     }
 }

@@ -63,12 +63,13 @@ public enum PBFTDemo {
     /// Loss is capped at 5-15%: PBFT recovers from loss through client retransmission and
     /// view changes, so heavier loss only turns the story into a string of view changes.
     static func drawNetworkFaults(_ o: Options, nodeCount: Int, rng: inout SeededRNG) -> FaultPlan {
-        let raw = FaultPlan.random(
-            kinds: o.faults.kinds.subtracting(.crash), nodeCount: nodeCount,
-            start: SimTime.zero + .milliseconds(50), end: SimTime.zero + o.faultWindow,
-            meanGap: o.faultWindow / 3, maxOutage: o.faultWindow / 4, maxDown: 0, baseline: baseline, rng: &rng)
-        let drawn = raw.faults.map { scheduled in
-            guard case .network(var conditions) = scheduled.fault, conditions.dropPerMille > baseline.dropPerMille else {
+        let window = FaultWindow(start: SimTime.zero + .milliseconds(50), end: SimTime.zero + o.faultWindow,
+                                 meanGap: o.faultWindow / 3, maxOutage: o.faultWindow / 4, maxDown: 0, baseline: baseline)
+        let raw = FaultPlan.draw(o.faults, nodeCount: nodeCount, window: window, rng: &rng)
+        // Swarm testing keeps the heavy loss it drew.
+        let drawn = raw.plan.faults.map { scheduled in
+            guard raw.profile == nil, case .network(var conditions) = scheduled.fault,
+                  conditions.dropPerMille > baseline.dropPerMille else {
                 return scheduled
             }
             conditions.dropPerMille = 50 + conditions.dropPerMille % 100

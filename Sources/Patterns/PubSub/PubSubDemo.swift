@@ -33,6 +33,8 @@ public enum PubSubDemo {
         var network: NetworkConditions
         /// (time, subscriber node, topic, offset) of each seek.
         var seeks: [(at: SimDuration, node: NodeID, topic: Int, offset: Int)]
+        /// The swarm configuration the faults were drawn from, with `--faults all`.
+        var swarm = DrawnFaults.none
     }
 
     struct ActResult {
@@ -54,7 +56,9 @@ public enum PubSubDemo {
         printStreams(story, title: "Act 1 per subscription", timeline: timeline)
         timeline.section("Act 2: random run, seed \(options.seed), faults \(options.faults)")
         var rng = SeededRNG(seed: options.seed).stream(13)
-        let random = runAct(options, act: randomAct(options, rng: &rng), timeline: nil)
+        let act = randomAct(options, rng: &rng)
+        timeline.announce(act.swarm)
+        let random = runAct(options, act: act, timeline: nil)
         printStreams(random, title: "Act 2 per subscription", timeline: timeline)
         let violation = story.violation ?? random.violation
         let shortfall = story.shortfall ?? random.shortfall
@@ -109,12 +113,13 @@ public enum PubSubDemo {
             let mask = 1 + Int(rng.below(7))
             return (0..<3).filter { mask & (1 << $0) != 0 }
         }
-        let plan = FaultPlan.random(kinds: options.faults.kinds, nodeCount: options.subscribers + 2,
-                                    start: .zero + .milliseconds(200), end: .zero + .seconds(6), meanGap: .seconds(1),
-                                    maxOutage: .milliseconds(800), maxDown: 1, baseline: .unreliable, rng: &rng)
+        let window = FaultWindow(start: .zero + .milliseconds(200), end: .zero + .seconds(6), meanGap: .seconds(1),
+                                 maxOutage: .milliseconds(800), maxDown: 1, baseline: .unreliable)
+        let drawn = FaultPlan.draw(options.faults, nodeCount: options.subscribers + 2, window: window, rng: &rng)
+        let plan = drawn.plan
         let node = 2 + Int(rng.below(UInt64(options.subscribers)))
         let seek = (at: SimDuration.random(in: .milliseconds(500), .seconds(4), using: &rng), node: node,
                     topic: subs[node - 2][0], offset: Int(rng.below(5)))
-        return Act(subscriptions: subs, faults: plan, network: .unreliable, seeks: [seek])
+        return Act(subscriptions: subs, faults: plan, network: .unreliable, seeks: [seek], swarm: drawn)
     }
 }

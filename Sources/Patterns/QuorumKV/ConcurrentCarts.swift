@@ -33,15 +33,15 @@ struct ConcurrentCarts {
     let seed: UInt64
     let nodes: Int
     let network: NetworkConditions
-    let kinds: FaultPlan.Kinds
+    let faults: FaultMode
     let addsPerClient: Int
 
     func run(_ policy: QuorumPolicy) -> Outcome {
         let span = SimDuration.milliseconds(120) * UInt64(addsPerClient) + .milliseconds(300)
         var faultRNG = SeededRNG(seed: seed).stream(0xCA_27)
-        let plan = FaultPlan.random(kinds: kinds, nodeCount: nodes, start: .zero + .milliseconds(30),
-                                    end: .zero + span, meanGap: .milliseconds(150), maxOutage: .milliseconds(250),
-                                    maxDown: max(0, policy.n - policy.w), baseline: network, rng: &faultRNG)
+        let window = FaultWindow(start: .zero + .milliseconds(30), end: .zero + span, meanGap: .milliseconds(150),
+                                 maxOutage: .milliseconds(250), maxDown: max(0, policy.n - policy.w), baseline: network)
+        let plan = FaultPlan.draw(faults, nodeCount: nodes, window: window, rng: &faultRNG).plan
         let cluster = KVCluster(seed: seed, simulatorSeed: seed &+ 0xCA27, nodes: nodes, policy: policy,
                                 network: network, faults: plan, timeline: nil)
         var outcome = Outcome()

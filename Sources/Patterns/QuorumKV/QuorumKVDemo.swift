@@ -100,7 +100,7 @@ public enum QuorumKVDemo {
         var configs: [(Int, Int)] = [(1, 1), (1, 2), (2, 1), (2, 2)].filter { $0.0 <= options.n && $0.1 <= options.n }
         if !configs.contains(where: { $0 == quorum }) { configs.append(quorum) }
         let experiment = StalenessExperiment(seed: options.seed, nodes: options.nodes, network: options.network,
-                                             kinds: options.faults.kinds,
+                                             faults: options.faults,
                                              readsPerOffset: max(1, options.ops / StalenessExperiment.offsets.count))
         let rows = configs.map { experiment.measure(options.policy(r: $0.0, w: $0.1), timeline: nil) }
         let offsetColumns = StalenessExperiment.offsets.map { "t=\($0)ms" }
@@ -126,7 +126,7 @@ public enum QuorumKVDemo {
     private static func concurrentCarts(_ options: Options, _ timeline: Timeline)
         -> [(resolution: Resolution, outcome: ConcurrentCarts.Outcome)] {
         let workload = ConcurrentCarts(seed: options.seed, nodes: options.nodes, network: options.network,
-                                       kinds: options.faults.kinds, addsPerClient: 15)
+                                       faults: options.faults, addsPerClient: 15)
         let results = Resolution.allCases.map { resolution -> (Resolution, ConcurrentCarts.Outcome) in
             var policy = options.configuredPolicy
             policy.resolution = resolution

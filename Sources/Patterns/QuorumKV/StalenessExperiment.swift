@@ -34,7 +34,7 @@ struct StalenessExperiment {
     let seed: UInt64
     let nodes: Int
     let network: NetworkConditions
-    let kinds: FaultPlan.Kinds
+    let faults: FaultMode
     let readsPerOffset: Int
 
     /// `claim`: hold the store to a stronger policy than it runs (tests of the checks only).
@@ -43,9 +43,9 @@ struct StalenessExperiment {
         let rounds = (reads + Self.keys - 1) / Self.keys
         let span = SimDuration.milliseconds(200) * UInt64(rounds) + .milliseconds(400)
         var faultRNG = SeededRNG(seed: seed).stream(0xFA_0175 &+ UInt64(policy.r * 10 + policy.w))
-        let plan = FaultPlan.random(kinds: kinds, nodeCount: nodes, start: .zero + .milliseconds(50),
-                                    end: .zero + span, meanGap: .milliseconds(200), maxOutage: .milliseconds(250),
-                                    maxDown: max(0, policy.n - policy.w), baseline: network, rng: &faultRNG)
+        let window = FaultWindow(start: .zero + .milliseconds(50), end: .zero + span, meanGap: .milliseconds(200),
+                                 maxOutage: .milliseconds(250), maxDown: max(0, policy.n - policy.w), baseline: network)
+        let plan = FaultPlan.draw(faults, nodeCount: nodes, window: window, rng: &faultRNG).plan
         let cluster = KVCluster(seed: seed, simulatorSeed: seed &+ UInt64(policy.r * 10 + policy.w), nodes: nodes,
                                 policy: policy,
                                 network: network, faults: plan, timeline: timeline)

@@ -48,10 +48,11 @@ public enum SagaDemo {
     public static func run(_ options: Options, on timeline: Timeline) -> DemoOutcome {
         let config = options.config
         var rng = SeededRNG(seed: options.seed).stream(1)
-        let drawn = FaultPlan.random(kinds: options.faults.kinds, nodeCount: 5, start: faultsStart, end: faultsEnd,
-                                     meanGap: .milliseconds(700), maxOutage: .milliseconds(600), maxDown: 2,
-                                     baseline: options.network, rng: &rng)
-        let plan = FaultPlan(drawn.faults + options.injected)
+        let window = FaultWindow(start: faultsStart, end: faultsEnd, meanGap: .milliseconds(700),
+                                 maxOutage: .milliseconds(600), maxDown: 2, baseline: options.network)
+        let drawn = FaultPlan.draw(options.faults, nodeCount: 5, window: window, rng: &rng)
+        timeline.announce(drawn)
+        let plan = FaultPlan(drawn.plan.faults + options.injected)
         printPlan(plan, on: timeline)
         let sim = Simulator<SagaNode, Never>(seed: options.seed, nodeCount: 5, network: options.network, faults: plan,
                                              disks: (0..<5).map { SagaNode.firstDisk(id: $0, config: config) })

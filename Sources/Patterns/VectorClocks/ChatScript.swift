@@ -30,7 +30,7 @@ struct ChatScript: Sendable {
     let nodes: Int
     let posts: [Post]
     let faults: FaultPlan
-    let randomFaults: FaultPlan
+    let randomFaults: DrawnFaults
     /// When every post must have reached every node: the liveness horizon.
     let deadline: SimTime
     var openingNetwork: NetworkConditions { Self.quiet }
@@ -43,7 +43,7 @@ struct ChatScript: Sendable {
     static var settle: SimDuration { (ChatNode<CausalRule>.retransmitEvery + reordering.tailDelayMax) * 20 }
 
     init(_ options: VectorClockDemo.Options) {
-        let (seed, nodes, chatter, kinds) = (options.seed, options.nodes, options.posts, options.faults.kinds)
+        let (seed, nodes, chatter) = (options.seed, options.nodes, options.posts)
         self.seed = seed
         self.nodes = nodes
         var rng = SeededRNG(seed: seed).stream(0xC4A7)
@@ -57,17 +57,16 @@ struct ChatScript: Sendable {
             }
         let end = Self.chatterFrom + window + .milliseconds(100)
         var faultRNG = SeededRNG(seed: seed).stream(0xFA17)
-        randomFaults = FaultPlan.random(
-            kinds: kinds, nodeCount: nodes, start: Self.chatterFrom, end: end,
-            meanGap: .milliseconds(150), maxOutage: .milliseconds(200), maxDown: 1,
-            baseline: Self.reordering, rng: &faultRNG)
+        let faultWindow = FaultWindow(start: Self.chatterFrom, end: end, meanGap: .milliseconds(150),
+                                      maxOutage: .milliseconds(200), maxDown: 1, baseline: Self.reordering)
+        randomFaults = FaultPlan.draw(options.faults, nodeCount: nodes, window: faultWindow, rng: &faultRNG)
         let carolSide = Array(2..<nodes)
         let opening = [
             ScheduledFault(at: .zero, .partition(.bridge(1, between: [0], and: carolSide, nodeCount: nodes))),
             ScheduledFault(at: Self.healAt, .heal),
             ScheduledFault(at: Self.chatterFrom, .network(Self.reordering)),
         ]
-        faults = FaultPlan(opening + randomFaults.faults + options.injections)
+        faults = FaultPlan(opening + randomFaults.plan.faults + options.injections)
         let lastFault = faults.faults.map(\.at).max() ?? end
         deadline = max(end, lastFault) + Self.settle
     }

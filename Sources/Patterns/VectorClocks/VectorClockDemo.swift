@@ -38,8 +38,9 @@ public enum VectorClockDemo {
         timeline.note("Every post carries its sender's vector clock V (entry k = posts from node k the "
             + "sender had delivered) and a Lamport time L. A node delivers m from j only when V_m[j] = "
             + "V_local[j]+1 and V_m[k] <= V_local[k] for k != j; otherwise m is held back.")
-        if !script.randomFaults.faults.isEmpty {
-            timeline.note("fault plan: " + script.randomFaults.faults.map { "\($0.at.description)) \($0.fault)" }
+        timeline.announce(script.randomFaults)
+        if !script.randomFaults.plan.faults.isEmpty {
+            timeline.note("fault plan: " + script.randomFaults.plan.faults.map { "\($0.at.description)) \($0.fault)" }
                 .joined(separator: "; "))
         }
         timeline.section("Causal broadcast: alice is cut off from carol until \(ChatScript.healAt); bob is not")

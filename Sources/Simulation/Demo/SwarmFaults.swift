@@ -85,6 +85,14 @@ public struct DrawnFaults: Equatable, Sendable {
     public var plan: FaultPlan
     public var profile: SwarmProfile?
 
+    public init(plan: FaultPlan, profile: SwarmProfile? = nil) {
+        self.plan = plan
+        self.profile = profile
+    }
+
+    /// No faults drawn.
+    public static let none = DrawnFaults(plan: .none)
+
     /// What the header prints about them: the swarm configuration, when there is one.
     public var details: [(String, JSONValue)] {
         profile.map { [("swarm", .string($0.description))] } ?? []
@@ -179,5 +187,13 @@ extension FaultPlan {
         }
         if !faults.isEmpty { faults.append(ScheduledFault(at: end, .heal)) }
         return faults
+    }
+}
+
+extension Timeline {
+    /// Says which swarm configuration a seed drew, before its faults strike (nothing otherwise).
+    public func announce(_ drawn: DrawnFaults) {
+        guard let profile = drawn.profile else { return }
+        note("swarm faults for this seed: \(profile)")
     }
 }

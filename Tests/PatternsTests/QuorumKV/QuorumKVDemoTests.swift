@@ -40,7 +40,7 @@ func seedSweepUnderFaults(faults: String) {
 @Test func checkerCatchesAStoreThatDoesNotDeliverItsQuorum() {
     // The store runs R=W=1 but is held to R=W=2: stale reads and thin writes must be caught.
     let experiment = StalenessExperiment(seed: 1, nodes: 5, network: NetworkConditions(delayMax: .milliseconds(20)),
-                                         kinds: [], readsPerOffset: 10)
+                                         faults: .none, readsPerOffset: 10)
     let row = experiment.measure(QuorumPolicy(n: 3, r: 1, w: 1), claim: QuorumPolicy(n: 3, r: 2, w: 2), timeline: nil)
     #expect(row.violation != nil)
     let honest = experiment.measure(QuorumPolicy(n: 3, r: 2, w: 2), timeline: nil)
@@ -49,7 +49,7 @@ func seedSweepUnderFaults(faults: String) {
 
 @Test func busyCartsLoseAdditionsOnlyUnderLastWriterWins() {
     let workload = ConcurrentCarts(seed: 2, nodes: 5, network: NetworkConditions(delayMax: .milliseconds(20)),
-                                   kinds: .all, addsPerClient: 8)
+                                   faults: .drawn(.all), addsPerClient: 8)
     let kept = workload.run(QuorumPolicy())
     #expect(kept.violation == nil)
     #expect(kept.lost.isEmpty && kept.acked > 0)
