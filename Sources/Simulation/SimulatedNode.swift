@@ -33,11 +33,18 @@ public protocol SimulatedNode {
     /// The write of `state`, made with `persist(_:notifyWhenDurable: true)`, is now on disk.
     /// With instant storage this runs right after the handler that wrote, in the same step.
     mutating func persisted(_ state: Durable, _ context: inout NodeContext<Self>)
+    /// Whether `output` only reports the node's own state to the harness (a commit, an apply)
+    /// rather than answering someone outside. When a node crashes the moment a write is
+    /// durable (`Fault.crashAfterWrite`), its reports from that handler are still seen, since
+    /// what they describe did happen, while its answers never leave.
+    static func isReport(_ output: Output) -> Bool
 }
 
 extension SimulatedNode {
     /// Most nodes never ask to be told.
     public mutating func persisted(_ state: Durable, _ context: inout NodeContext<Self>) {}
+    /// By default every output is an answer that a crash stops.
+    public static func isReport(_ output: Output) -> Bool { false }
 }
 
 /// Everything a node may touch while it handles one input: the time, the simulation's

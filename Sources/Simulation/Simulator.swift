@@ -358,13 +358,11 @@ public final class Simulator<Node: SimulatedNode, External> {
         private mutating func dispatch(_ id: NodeID, _ body: (inout Node, inout NodeContext<Node>) -> Void) {
             context.reset(now: now, id: id)
             body(&nodes[id]!, &context)
-            if context.persisted != nil {
-                store(id)
-                // With instant storage the write is durable now: a trap springs before any effect.
-                if !crashOnWrite.isEmpty, crashOnWrite.contains(id), writes[id].isEmpty {
-                    crashAfterWrite(id)
-                    return
-                }
+            // With instant storage the write is durable now: a trap springs before any effect.
+            if context.persisted != nil && store(id) {
+                for output in context.outputs where Node.isReport(output) { outputs.append((id, output)) }
+                crashAfterWrite(id)
+                return
             }
             for change in context.timerChanges {
                 if let delay = change.after {
@@ -393,8 +391,9 @@ public final class Simulator<Node: SimulatedNode, External> {
         }
 
         /// Applies the handler's write: at once with instant storage (and then, if asked, tells
-        /// the node within the same handler's effects), or queued on the node's disk.
-        private mutating func store(_ id: NodeID) {
+        /// the node within the same handler's effects), or queued on the node's disk. Returns
+        /// whether a `crashAfterWrite` trap sprang: the node must crash before it is told.
+        private mutating func store(_ id: NodeID) -> Bool {
             guard storage.isInstant && writes[id].isEmpty else {
                 var latency = storage.writeLatency
                 if storage.writeJitter > .zero {
@@ -407,16 +406,18 @@ public final class Simulator<Node: SimulatedNode, External> {
                 writes[id].append(PendingWrite(id: nextWrite, durable: context.persisted!,
                                                notify: context.notifyWhenDurable))
                 queue.push(.writeDone(id, write: nextWrite), at: done)
-                return
+                return false
             }
             while let durable = context.persisted {
                 disks[id] = durable
                 if let trace { trace.record(persistRecord(id)) }
-                guard context.notifyWhenDurable else { return }
+                if !crashOnWrite.isEmpty, crashOnWrite.contains(id) { return true }
+                guard context.notifyWhenDurable else { return false }
                 context.persisted = nil
                 context.notifyWhenDurable = false
                 nodes[id]!.persisted(durable, &context)
             }
+            return false
         }
 
         private mutating func transmit(_ message: Node.Message, from: NodeID, to: NodeID) {

@@ -6,12 +6,14 @@ import Testing
 struct Journal: SimulatedNode {
     enum Message: Equatable { case ack(Int), early(Int), note(Int) }
     enum Timer: Hashable { case unused }
-    enum Command { case write(Int), note(Int) }
+    enum Command { case write(Int), note(Int), chain(Int) }
     typealias Output = String
     typealias Durable = Int
 
     let id: NodeID
     var value: Int
+    /// A `chain` write is followed by a second one once it is durable.
+    var chaining = false
 
     init(id: NodeID, cluster: [NodeID], durable: Int?) {
         self.id = id
@@ -35,12 +37,25 @@ struct Journal: SimulatedNode {
         case .note(let n):
             // No write of its own: it still must not overtake one in flight.
             context.send(.note(n), to: 0)
+        case .chain(let n):
+            // A report, an answer, and a write whose completion starts a second write.
+            value = n
+            chaining = true
+            context.output("report \(n)")
+            context.output("answer \(n)")
+            context.persist(n, notifyWhenDurable: true)
         }
     }
 
     mutating func persisted(_ state: Int, _ context: inout NodeContext<Journal>) {
         context.output("durable \(state) at \(context.now.nanoseconds / 1_000_000)ms")
+        if chaining {
+            chaining = false
+            context.persist(state + 100)
+        }
     }
+
+    static func isReport(_ output: String) -> Bool { output.hasPrefix("report") }
 }
 
 private let oneMillisecond = NetworkConditions(delayMin: .milliseconds(1), delayMax: .milliseconds(1))
@@ -136,6 +151,22 @@ func aCrashAfterWriteLandsBetweenTheWriteAndItsReply(latency: UInt64, durableAt:
     sim.submit(.write(8), to: 1)
     #expect(run(sim, until: 100).contains("got ack(8) at \(60 + latency + 1)ms"))
     #expect(sim.stats.crashes == 1)
+}
+
+/// With instant storage a trap springs at the first durable write of a handler: the node is
+/// not told of it (so the write that telling would start never happens), its reports from the
+/// handler are seen, and its answers are not.
+@Test func aTrapSpringsAtTheFirstWriteAndKeepsOnlyReports() {
+    let plan = FaultPlan([ScheduledFault(at: .zero, .crashAfterWrite(1))])
+    let sim = journal(latency: .zero, faults: plan)
+    sim.submit(.chain(5), to: 1, after: .milliseconds(1))
+    #expect(run(sim, until: 10) == ["report 5"])
+    #expect(sim.disks[1] == 5 && !sim.isUp(1))
+    // Untrapped, the same handler answers and chains its second write.
+    let untrapped = journal(latency: .zero)
+    untrapped.submit(.chain(5), to: 1)
+    #expect(run(untrapped, until: 10) == ["report 5", "answer 5", "durable 5 at 0ms"])
+    #expect(untrapped.disks[1] == 105)
 }
 
 @Test func aTrapOnANodeThatIsDownIsIgnored() {

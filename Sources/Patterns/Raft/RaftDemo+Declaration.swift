@@ -52,7 +52,7 @@ extension RaftDemo: DemoDefinition {
             .integer("ops", \.operations, in: 1...10_000, help: "Client operations in the run."),
             .integer("keys", \.keys, in: 1...100, help: "Distinct keys the clients touch."),
             .faults(\.faults, offers: .all, story: true,
-                    help: "The scripted story, or faults drawn from the seed (a minority down at a time)."),
+                    help: "The scripted story, or faults drawn from the seed (the steady mix keeps a majority up; all draws a swarm configuration per seed)."),
             .choice("reads", \.readMode, help: "How reads are made linearizable: through the log, or ReadIndex."),
             .flag("no-prevote", \.preVote, setsTo: false,
                   help: "Disable PreVote (a rejoining node may then disrupt the cluster)."),
@@ -99,7 +99,7 @@ extension RaftDemo: DemoDefinition {
         let config = config(options)
         let workload = workload(options)
         let faultEnd = workload.start + workload.span
-        let plan = faultPlan(options, end: faultEnd)
+        let plan = faultPlan(options, end: faultEnd).plan
         let horizon = RaftHorizon(config: config, workload: workload, network: baseline, storage: options.storage,
                                   quietAfter: max(faultEnd, plan.faults.last?.at ?? .zero))
         return [

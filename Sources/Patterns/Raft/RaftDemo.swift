@@ -83,7 +83,8 @@ public enum RaftDemo {
         let config = config(options)
         let workload = workload(options)
         let faultEnd = workload.start + workload.span
-        let plan = faultPlan(options, end: faultEnd)
+        let (plan, drawn) = faultPlan(options, end: faultEnd)
+        timeline.announce(drawn)
         printFaults(options, plan: plan, on: timeline)
 
         let cluster = RaftCluster(seed: options.seed, nodeCount: options.nodes, config: config,
@@ -157,16 +158,14 @@ public enum RaftDemo {
         }
     }
 
-    static func faultPlan(_ options: Options, end: SimTime) -> FaultPlan {
-        var drawn = FaultPlan.none
-        if !options.faults.kinds.isEmpty {
-            var rng = SeededRNG(seed: options.seed).stream(2)
-            drawn = FaultPlan.random(kinds: options.faults.kinds, nodeCount: options.nodes,
-                                     start: .zero + .milliseconds(800), end: end, meanGap: .milliseconds(700),
-                                     maxOutage: .milliseconds(1500), maxDown: (options.nodes - 1) / 2,
-                                     baseline: baseline, rng: &rng)
-        }
-        return FaultPlan(drawn.faults + options.injections)
+    /// The drawn faults (the steady mix for named kinds, a swarm configuration for `all`) and
+    /// the injected ones, in one plan.
+    static func faultPlan(_ options: Options, end: SimTime) -> (plan: FaultPlan, drawn: DrawnFaults) {
+        var rng = SeededRNG(seed: options.seed).stream(2)
+        let window = FaultWindow(start: .zero + .milliseconds(800), end: end, meanGap: .milliseconds(700),
+                                 maxOutage: .milliseconds(1500), maxDown: (options.nodes - 1) / 2, baseline: baseline)
+        let drawn = FaultPlan.draw(options.faults, nodeCount: options.nodes, window: window, rng: &rng)
+        return (FaultPlan(drawn.plan.faults + options.injections), drawn)
     }
 
     /// The liveness goal not reached within the horizon: which figure fell short.

@@ -160,6 +160,12 @@ public struct RaftNode: SimulatedNode {
         }
     }
 
+    /// Everything but a client's reply reports the node's own progress to the checker.
+    public static func isReport(_ output: RaftOutput) -> Bool {
+        if case .reply = output { return false }
+        return true
+    }
+
     /// A write this node asked about is on disk (a candidate's vote, a leader's entries).
     public mutating func persisted(_ state: RaftDurable, _ context: inout Context) {
         guard state.currentTerm == currentTerm else { return }

@@ -92,11 +92,6 @@ public struct DrawnFaults: Equatable, Sendable {
 
     /// No faults drawn.
     public static let none = DrawnFaults(plan: .none)
-
-    /// What the header prints about them: the swarm configuration, when there is one.
-    public var details: [(String, JSONValue)] {
-        profile.map { [("swarm", .string($0.description))] } ?? []
-    }
 }
 
 extension FaultPlan {

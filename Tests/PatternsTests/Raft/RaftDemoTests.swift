@@ -96,6 +96,15 @@ import Testing
         #expect(text.contains("n0   leader    elected leader of term 3"))
     }
 
+    /// Seed 313 under swarm faults: leader n3 commits index 20, applies it and writes a
+    /// snapshot through it, and a trap crashes it the moment that snapshot is durable. The
+    /// apply happened, so the checker must see it: the restarted snapshot is committed state.
+    @Test func aLeaderCrashedRightAfterItsSnapshotIsNotAViolation() {
+        let (lines, outcome) = Self.lines(RaftDemo.Options(seed: 313, faults: .swarm(.all)))
+        #expect(outcome.verdict == .pass, "\(String(describing: outcome.finding))")
+        #expect(lines.joined(separator: "\n").contains("n3   armed"))
+    }
+
     /// The same runs with disks that take 14 ms per write (the election experiment's), so that
     /// candidates overlap their vote requests with their own writes: still safe, still
     /// linearizable, under crashes and everything else.
