@@ -100,12 +100,18 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
     /// write is durable, before any message or output of that handler (or waiting for that
     /// write) leaves. A `restart` of the node disarms it.
     case crashAfterWrite(NodeID)
+    /// Arms a crash in the middle of a write: the node crashes as soon as it has handed its
+    /// next write to a disk that takes time, so the write is lost; messages it sent ahead of
+    /// its writes have left, those waiting for the write never do. On an instant disk there
+    /// is no middle, and it acts as `crashAfterWrite`. A `restart` of the node disarms it.
+    case crashDuringWrite(NodeID)
 
     public var description: String {
         switch self {
         case .crash(let node): "crash n\(node)"
         case .restart(let node): "restart n\(node)"
         case .crashAfterWrite(let node): "crash n\(node) after its next write"
+        case .crashDuringWrite(let node): "crash n\(node) during its next write"
         case .partition(let partition): "partition \(partition)"
         case .heal: "heal partition"
         case .link(let link) where link.cut: "cut n\(link.from)->n\(link.to)"

@@ -160,6 +160,8 @@ public final class Simulator<Node: SimulatedNode, External> {
         var links: [LinkFault] = []
         /// Nodes armed to crash once their next write is durable (`Fault.crashAfterWrite`).
         var crashOnWrite: Set<NodeID> = []
+        /// Nodes armed to crash once they have started their next write (`Fault.crashDuringWrite`).
+        var crashMidWrite: Set<NodeID> = []
         var nodes: [Node?]
         var disks: [Node.Durable?]
         var outputs: [(node: NodeID, output: Node.Output)] = []
@@ -297,7 +299,7 @@ public final class Simulator<Node: SimulatedNode, External> {
                 disks[id] = done.durable
                 if let trace { trace.record(persistRecord(id)) }
                 if !crashOnWrite.isEmpty, crashOnWrite.contains(id) {
-                    crashAfterWrite(id)
+                    springTrap(id)
                     return .persisted(id)
                 }
                 for send in done.sends { transmit(send.message, from: id, to: send.to) }
@@ -320,6 +322,7 @@ public final class Simulator<Node: SimulatedNode, External> {
                 traceState(id)
             case .restart(let id):
                 crashOnWrite.remove(id)
+                crashMidWrite.remove(id)
                 guard nodes[id] == nil else { return }
                 stats.restarts += 1
                 boot(id)
@@ -335,14 +338,17 @@ public final class Simulator<Node: SimulatedNode, External> {
                 links.append(link)
             case .crashAfterWrite(let id):
                 if nodes[id] != nil { crashOnWrite.insert(id) }
+            case .crashDuringWrite(let id):
+                if nodes[id] != nil { crashMidWrite.insert(id) }
             }
         }
 
-        /// Springs a `crashAfterWrite` trap: node `id` goes down now, its write durable and
-        /// nothing that waited for it sent. The crash is also queued as a fault at this instant,
-        /// so harnesses and the trace see it as one (applying it again does nothing).
-        private mutating func crashAfterWrite(_ id: NodeID) {
+        /// Springs a write trap: node `id` goes down now, and nothing that waited for its
+        /// write is sent. The crash is also queued as a fault at this instant, so harnesses
+        /// and the trace see it as one (applying it again does nothing).
+        private mutating func springTrap(_ id: NodeID) {
             crashOnWrite.remove(id)
+            crashMidWrite.remove(id)
             apply(.crash(id))
             queue.push(.fault(.crash(id)), at: now)
         }
@@ -358,10 +364,14 @@ public final class Simulator<Node: SimulatedNode, External> {
         private mutating func dispatch(_ id: NodeID, _ body: (inout Node, inout NodeContext<Node>) -> Void) {
             context.reset(now: now, id: id)
             body(&nodes[id]!, &context)
-            // With instant storage the write is durable now: a trap springs before any effect.
-            if context.persisted != nil && store(id) {
+            // A trap springs before any effect but the write itself (durable with instant
+            // storage, in flight and then lost otherwise) and, mid-write, the messages sent ahead.
+            if context.persisted != nil, let trap = store(id) {
                 for output in context.outputs where Node.isReport(output) { outputs.append((id, output)) }
-                crashAfterWrite(id)
+                if trap == .duringWrite {
+                    for send in context.sends where !send.waits { transmit(send.message, from: id, to: send.to) }
+                }
+                springTrap(id)
                 return
             }
             for change in context.timerChanges {
@@ -392,8 +402,8 @@ public final class Simulator<Node: SimulatedNode, External> {
 
         /// Applies the handler's write: at once with instant storage (and then, if asked, tells
         /// the node within the same handler's effects), or queued on the node's disk. Returns
-        /// whether a `crashAfterWrite` trap sprang: the node must crash before it is told.
-        private mutating func store(_ id: NodeID) -> Bool {
+        /// the trap that sprang, if any: the node must crash before it is told.
+        private mutating func store(_ id: NodeID) -> SprungTrap? {
             guard storage.isInstant && writes[id].isEmpty else {
                 var latency = storage.writeLatency
                 if storage.writeJitter > .zero {
@@ -406,19 +416,22 @@ public final class Simulator<Node: SimulatedNode, External> {
                 writes[id].append(PendingWrite(id: nextWrite, durable: context.persisted!,
                                                notify: context.notifyWhenDurable))
                 queue.push(.writeDone(id, write: nextWrite), at: done)
-                return false
+                return !crashMidWrite.isEmpty && crashMidWrite.contains(id) ? .duringWrite : nil
             }
             while let durable = context.persisted {
                 disks[id] = durable
                 if let trace { trace.record(persistRecord(id)) }
-                if !crashOnWrite.isEmpty, crashOnWrite.contains(id) { return true }
-                guard context.notifyWhenDurable else { return false }
+                if (!crashOnWrite.isEmpty && crashOnWrite.contains(id))
+                    || (!crashMidWrite.isEmpty && crashMidWrite.contains(id)) { return .afterWrite }
+                guard context.notifyWhenDurable else { return nil }
                 context.persisted = nil
                 context.notifyWhenDurable = false
                 nodes[id]!.persisted(durable, &context)
             }
-            return false
+            return nil
         }
+
+        enum SprungTrap { case afterWrite, duringWrite }
 
         private mutating func transmit(_ message: Node.Message, from: NodeID, to: NodeID) {
             stats.messagesSent += 1

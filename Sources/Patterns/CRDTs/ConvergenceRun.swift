@@ -237,6 +237,8 @@ final class ConvergenceRun<Story: DemoStory, Policy: ShippingPolicy> {
             timeline?.event(sim.now, node: link.from, "link", "\(Fault.link(link))")
         case .crashAfterWrite(let node):
             timeline?.event(sim.now, node: node, "armed", "will crash once its next write is durable")
+        case .crashDuringWrite(let node):
+            timeline?.event(sim.now, node: node, "armed", "will crash in the middle of its next write")
         case .network(let conditions):
             let what = conditions == scenario.network ? "back to baseline" : "heavy loss"
             timeline?.event(sim.now, "network", "\(what): drop \(conditions.dropPerMille)‰, duplicate "

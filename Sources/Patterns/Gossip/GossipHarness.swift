@@ -144,7 +144,7 @@ final class GossipHarness {
             partitioned = true
         case .heal:
             partitioned = false
-        case .network, .link, .crashAfterWrite:
+        case .network, .link, .crashAfterWrite, .crashDuringWrite:
             break
         }
         checker.networkChanged(partitioned: partitioned, lossy: sim.network.dropPerMille > 0, at: now)

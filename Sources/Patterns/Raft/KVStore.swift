@@ -29,9 +29,10 @@ public struct KVStore: Equatable, Sendable {
         return session.sequence == request.sequence ? session.result : .written
     }
 
-    /// Applies a committed command, or returns the remembered result of a duplicate.
-    public mutating func apply(_ request: ClientRequest) -> KVResult {
-        if let cached = cachedResult(of: request) { return cached }
+    /// Applies a committed command, or returns the remembered result of a duplicate (unless
+    /// `deduplicating` is off: the broken build `RaftFlaw.ignoresSessions`).
+    public mutating func apply(_ request: ClientRequest, deduplicating: Bool = true) -> KVResult {
+        if deduplicating, let cached = cachedResult(of: request) { return cached }
         let result = execute(request.operation)
         if !request.operation.isRead {
             sessions[request.client] = Session(sequence: request.sequence, result: result)

@@ -1,6 +1,6 @@
 /// The settings of a Raft node: timing (paper §5.2 and §9.3), the thesis's extensions (PreVote
 /// and check quorum, Ongaro's thesis §9.6 and §6.2; ReadIndex, §6.4), log compaction (§7), and
-/// deliberately broken variants that the tests use to prove the safety checker bites.
+/// the deliberately broken build to run, if any (`RaftFlaw`).
 ///
 /// Simplifications:
 /// - Timeouts are fixed per run; nothing adapts them to measured latency.
@@ -15,26 +15,6 @@ public struct RaftConfig: Equatable, Sendable {
         /// The leader records its commit index, confirms with a round of heartbeats that it is
         /// still leader, waits to apply up to that index, then answers (thesis §6.4).
         case readIndex = "read-index"
-    }
-
-    /// Known-wrong implementations, for tests only: each must be caught by the checker.
-    public enum Variant: String, Equatable, Sendable {
-        case correct
-        /// Does not persist `votedFor`: after a restart the node may vote twice in a term.
-        case forgetsVotedFor
-        /// Commits an entry of an earlier term as soon as a majority stores it (the unsafe
-        /// rule the paper's Figure 8 warns about).
-        case commitsOldTermsByCounting
-        /// A leader answers reads from its own state at once, without confirming it still
-        /// leads: a deposed leader that has not noticed serves stale reads (thesis §6.4).
-        case servesReadsLocally
-        /// A candidate counts its own vote before the write that records it is durable: with
-        /// a disk write latency, a crash in between lets it vote twice in a term.
-        case countsOwnVoteEarly
-        /// A leader that writes its log in parallel with replication counts itself toward a
-        /// majority before its own write is durable: an entry can be called committed while a
-        /// minority of disks hold it.
-        case countsOwnEntriesEarly
     }
 
     /// How often a leader sends AppendEntries when it has nothing new to say.
@@ -54,14 +34,15 @@ public struct RaftConfig: Equatable, Sendable {
     public var snapshotThreshold: Int
     /// At most this many entries ride in one AppendEntries.
     public var maxEntriesPerMessage: Int
-    public var variant: Variant
+    /// A deliberately broken build (nil: the protocol as specified).
+    public var flaw: RaftFlaw?
 
     public init(
         heartbeat: SimDuration = .milliseconds(100),
         electionTimeoutMin: SimDuration = .milliseconds(300),
         electionTimeoutMax: SimDuration = .milliseconds(600),
         preVote: Bool = true, checkQuorum: Bool = true, readMode: ReadMode = .readIndex,
-        snapshotThreshold: Int = 64, maxEntriesPerMessage: Int = 64, variant: Variant = .correct
+        snapshotThreshold: Int = 64, maxEntriesPerMessage: Int = 64, flaw: RaftFlaw? = nil
     ) {
         self.heartbeat = heartbeat
         self.electionTimeoutMin = electionTimeoutMin
@@ -71,6 +52,6 @@ public struct RaftConfig: Equatable, Sendable {
         self.readMode = readMode
         self.snapshotThreshold = snapshotThreshold
         self.maxEntriesPerMessage = maxEntriesPerMessage
-        self.variant = variant
+        self.flaw = flaw
     }
 }

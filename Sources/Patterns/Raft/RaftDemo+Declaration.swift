@@ -56,10 +56,13 @@ extension RaftDemo: DemoDefinition {
             .choice("reads", \.readMode, help: "How reads are made linearizable: through the log, or ReadIndex."),
             .flag("no-prevote", \.preVote, setsTo: false,
                   help: "Disable PreVote (a rejoining node may then disrupt the cluster)."),
+            .flag("no-check-quorum", \.checkQuorum, setsTo: false,
+                  help: "Disable CheckQuorum (a cut-off leader then lingers until it hears a higher term)."),
             .integer("snapshot-every", \.snapshotEvery, in: 4...100_000, also: [0],
                      help: "Snapshot after this many applied entries (0: never)."),
             .milliseconds("disk-write-ms", \.storage.writeLatency, in: 0...100,
                           help: "Time each disk write takes to become durable; candidates ask for votes meanwhile."),
+            .optionalChoice("flaw", \.flaw, help: "Run a deliberately broken Raft.").asBrokenVariant(),
             .outputFile("history", \.historyPath,
                         help: "Write the client history (Jepsen convention, one JSON object per line) to this file."),
             .optionalChoice("experiment", \.experiment,
@@ -100,7 +103,7 @@ extension RaftDemo: DemoDefinition {
         let workload = workload(options)
         let faultEnd = workload.start + workload.span
         let plan = faultPlan(options, end: faultEnd).plan
-        let horizon = RaftHorizon(config: config, workload: workload, network: baseline, storage: options.storage,
+        let horizon = RaftHorizon(config: config, workload: workload, network: baseline, storage: storage(options),
                                   quietAfter: max(faultEnd, plan.faults.last?.at ?? .zero))
         return [
             ("check-quorum", .bool(config.checkQuorum)),
@@ -108,6 +111,6 @@ extension RaftDemo: DemoDefinition {
             ("election-timeout-ms", .string("\(config.electionTimeoutMin.milliseconds)-\(config.electionTimeoutMax.milliseconds)")),
             ("network-ms", .string("\(baseline.delayMin.milliseconds)-\(baseline.delayMax.milliseconds)")),
             ("liveness-patience-ms", JSONValue(horizon.patience.milliseconds)),
-        ] + (options.variant == .correct ? [] : [("variant", .string(options.variant.rawValue))])
+        ]
     }
 }

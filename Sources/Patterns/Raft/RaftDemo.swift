@@ -30,8 +30,9 @@ public enum RaftDemo {
         public var readMode = RaftConfig.ReadMode.readIndex
         public var preVote = true
         public var snapshotEvery = 10
-        /// Test fixture: a deliberately broken Raft.
-        public var variant = RaftConfig.Variant.correct
+        /// A deliberately broken Raft, which the checkers must catch.
+        public var flaw: RaftFlaw?
+        public var checkQuorum = true
         /// How long each disk write takes to become durable (instant by default).
         public var storage = StorageConditions.instant
         /// Faults scripted with `--inject`, added to the story's or the drawn plan.
@@ -70,8 +71,18 @@ public enum RaftDemo {
     }
 
     static func config(_ options: Options) -> RaftConfig {
-        RaftConfig(preVote: options.preVote, readMode: options.readMode, snapshotThreshold: options.snapshotEvery,
-                   variant: options.variant)
+        RaftConfig(preVote: options.preVote, checkQuorum: options.checkQuorum, readMode: options.readMode,
+                   snapshotThreshold: options.snapshotEvery, maxEntriesPerMessage: batchLimit(options),
+                   flaw: options.flaw)
+    }
+
+    /// How many entries ride in one AppendEntries: 64, except that under swarm faults a seed
+    /// may draw small batches, so that followers hold a log's older entries without its newer
+    /// ones (the states of the paper's Figure 8, and logs longer than what a message vouched for).
+    static func batchLimit(_ options: Options) -> Int {
+        guard case .swarm = options.faults else { return 64 }
+        var rng = SeededRNG(seed: options.seed).stream(4)
+        return rng.pick([64, 64, 4, 1])!
     }
 
     static func workload(_ options: Options) -> RaftWorkload {
@@ -84,11 +95,16 @@ public enum RaftDemo {
         let workload = workload(options)
         let faultEnd = workload.start + workload.span
         let (plan, drawn) = faultPlan(options, end: faultEnd)
+        let storage = storage(options)
         timeline.announce(drawn)
+        if storage != options.storage {
+            timeline.note("disk for this seed: writes durable after \(storage.writeLatency.milliseconds)"
+                + "–\((storage.writeLatency + storage.writeJitter).milliseconds) ms")
+        }
         printFaults(options, plan: plan, on: timeline)
 
         let cluster = RaftCluster(seed: options.seed, nodeCount: options.nodes, config: config,
-                                  network: baseline, storage: options.storage, faults: plan)
+                                  network: baseline, storage: storage, faults: plan)
         let clients = RaftClients(workload: workload, nodeCount: options.nodes, rng: cluster.sim.stream(1))
         let narrator = RaftNarrator(timeline: timeline)
         let story = options.faults == .story ? RaftStory(nodeCount: options.nodes) : nil
@@ -98,7 +114,7 @@ public enum RaftDemo {
 
         // Liveness is judged once the last fault, drawn or injected, is over.
         let quietAfter = max(faultEnd, plan.faults.last?.at ?? .zero)
-        let horizon = RaftHorizon(config: config, workload: workload, network: baseline, storage: options.storage,
+        let horizon = RaftHorizon(config: config, workload: workload, network: baseline, storage: storage,
                                   quietAfter: quietAfter)
         var converged = false
         var progress = Progress(at: quietAfter)
@@ -158,12 +174,24 @@ public enum RaftDemo {
         }
     }
 
+    /// The disk of the run: `--disk-write-ms`, except that under swarm faults a seed with the
+    /// default instant disk draws its own, since overlapping a write with messages is where
+    /// votes and acknowledgements sent before they are durable break Raft (thesis §10.2.1).
+    static func storage(_ options: Options) -> StorageConditions {
+        guard case .swarm = options.faults, options.storage == .instant else { return options.storage }
+        var rng = SeededRNG(seed: options.seed).stream(3)
+        let disks = [StorageConditions.instant, StorageConditions(writeLatency: .milliseconds(14)),
+                     StorageConditions(writeLatency: .milliseconds(1), writeJitter: .milliseconds(29))]
+        return rng.pick(disks)!
+    }
+
     /// The drawn faults (the steady mix for named kinds, a swarm configuration for `all`) and
     /// the injected ones, in one plan.
     static func faultPlan(_ options: Options, end: SimTime) -> (plan: FaultPlan, drawn: DrawnFaults) {
         var rng = SeededRNG(seed: options.seed).stream(2)
-        let window = FaultWindow(start: .zero + .milliseconds(800), end: end, meanGap: .milliseconds(700),
+        var window = FaultWindow(start: .zero + .milliseconds(800), end: end, meanGap: .milliseconds(700),
                                  maxOutage: .milliseconds(1500), maxDown: (options.nodes - 1) / 2, baseline: baseline)
+        window.trapsDuringWrites = true
         let drawn = FaultPlan.draw(options.faults, nodeCount: options.nodes, window: window, rng: &rng)
         return (FaultPlan(drawn.plan.faults + options.injections), drawn)
     }

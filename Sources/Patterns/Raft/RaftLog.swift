@@ -56,13 +56,23 @@ public struct RaftLog: Equatable, Sendable {
     /// steps 3–4): an existing entry that conflicts (same index, other term) is deleted with
     /// all that follow it; entries already present are kept, so a stale or reordered message
     /// can never shorten the log. Returns the first index that changed, if any.
-    public mutating func merge(_ incoming: ArraySlice<LogEntry>, after prevIndex: Int) -> Int? {
+    /// `keepingTail` is the classic bug (`RaftFlaw.keepsConflictingEntries`): conflicting
+    /// entries are overwritten in place and whatever followed them stays.
+    public mutating func merge(_ incoming: ArraySlice<LogEntry>, after prevIndex: Int,
+                               keepingTail: Bool = false) -> Int? {
         var index = prevIndex
         for (offset, entry) in zip(incoming.indices, incoming) {
             index += 1
             if index <= snapshotIndex { continue }
             if let existing = term(at: index) {
                 if existing == entry.term { continue }
+                if keepingTail {
+                    for (position, replacement) in zip(index..., incoming[offset...]) {
+                        if position <= lastIndex { entries[position - snapshotIndex - 1] = replacement }
+                        else { entries.append(replacement) }
+                    }
+                    return index
+                }
                 truncate(after: index - 1)
             }
             entries.append(contentsOf: incoming[offset...])

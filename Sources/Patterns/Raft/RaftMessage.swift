@@ -45,6 +45,9 @@ public struct AppendEntriesReply: Equatable, Sendable {
     /// the paper's §5.3, as specified in the 6.824 lab notes).
     public var conflictIndex: Int
     public var conflictTerm: Term?
+    /// The term of the request this answers, and its round: only replies to this term's
+    /// requests speak for this leader's rounds (etcd binds a ReadIndex to its request context).
+    public var forTerm: Term
     public var round: UInt64
 }
 
@@ -65,6 +68,8 @@ public struct InstallSnapshot: Equatable, Sendable {
 public struct InstallSnapshotReply: Equatable, Sendable {
     public var term: Term
     public var lastIncludedIndex: Int
+    /// As in `AppendEntriesReply`.
+    public var forTerm: Term
     public var round: UInt64
 }
 

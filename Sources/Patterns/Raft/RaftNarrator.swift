@@ -62,6 +62,8 @@ final class RaftNarrator {
             timeline.event(cluster.now, node: link.from, link.cut ? "cut" : "delay", "\(Fault.link(link))")
         case .crashAfterWrite(let node):
             timeline.event(cluster.now, node: node, "armed", "will crash once its next write is durable")
+        case .crashDuringWrite(let node):
+            timeline.event(cluster.now, node: node, "armed", "will crash in the middle of its next write")
         case .network(let conditions):
             timeline.event(cluster.now, "network",
                            "delay \(conditions.delayMin.milliseconds)–\(conditions.delayMax.milliseconds)ms, "

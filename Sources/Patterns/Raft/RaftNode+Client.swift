@@ -17,18 +17,18 @@ extension RaftNode {
                                               status: .notLeader(hint: leaderHint))))
             return
         }
-        if !request.operation.isRead, let cached = store.cachedResult(of: request) {
+        if !request.operation.isRead, config.flaw != .ignoresSessions, let cached = store.cachedResult(of: request) {
             reply(to: request, .done(cached), &context)
             return
         }
-        if request.operation.isRead && config.variant == .servesReadsLocally {
+        if request.operation.isRead && config.flaw == .servesReadsLocally {
             reply(to: request, .done(store.read(request.operation.key)), &context)
             return
         }
         if request.operation.isRead && config.readMode == .readIndex {
             // Thesis §6.4 steps 1–2: remember the commit index (at least this term's no-op),
             // then confirm leadership with a fresh round of heartbeats.
-            let readIndex = max(commitIndex, termStartIndex)
+            let readIndex = config.flaw == .readsBeforeOwnNoOp ? commitIndex : max(commitIndex, termStartIndex)
             pendingReads.append(PendingRead(request: request, readIndex: readIndex, round: round + 1))
             broadcastAppend(&context)
             serveReads(&context)
@@ -38,6 +38,7 @@ extension RaftNode {
         appendToLog(.client(request), &context)
         broadcastAppend(&context)
         advanceCommitIndex(&context)
+        if config.flaw == .appliesBeforeCommit { applyCommitted(&context) }
     }
 
     func reply(to request: ClientRequest, _ status: ClientReply.Status, _ context: inout Context) {
@@ -46,12 +47,13 @@ extension RaftNode {
 
     /// Figure 2, "All servers": apply every committed entry in order.
     mutating func applyCommitted(_ context: inout Context) {
-        while lastApplied < commitIndex {
+        let through = config.flaw == .appliesBeforeCommit && role == .leader ? log.lastIndex : commitIndex
+        while lastApplied < through {
             lastApplied += 1
             guard let entry = log.entry(at: lastApplied) else { continue }
             context.output(.applied(index: lastApplied, entry: entry))
             guard case .client(let request) = entry.payload else { continue }
-            let result = store.apply(request)
+            let result = store.apply(request, deduplicating: config.flaw != .ignoresSessions)
             if role == .leader,
                awaitingReply.remove(RequestKey(client: request.client, sequence: request.sequence)) != nil {
                 reply(to: request, .done(result), &context)

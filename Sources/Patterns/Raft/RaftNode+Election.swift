@@ -44,7 +44,7 @@ extension RaftNode {
         clearVotes()
         termIsDurable = false
         persist(&context, notifyWhenDurable: true)
-        if config.variant == .countsOwnVoteEarly { votes[id] = true }
+        if config.flaw == .countsOwnVoteEarly { votes[id] = true }
         context.output(.electionStarted(term: currentTerm))
         resetElectionTimer(&context)
         if !peers.isEmpty { requestVotes(retry: false, &context) }
@@ -74,7 +74,8 @@ extension RaftNode {
     }
 
     mutating func handleRequestVote(_ m: RequestVote, from sender: NodeID, _ context: inout Context) {
-        let upToDate = log.isUpToDate(lastIndex: m.lastLogIndex, lastTerm: m.lastLogTerm)
+        let upToDate = config.flaw == .votesWithoutLogCheck
+            || log.isUpToDate(lastIndex: m.lastLogIndex, lastTerm: m.lastLogTerm)
         if m.preVote {
             // A pre-vote changes nothing here: neither the term nor the vote.
             let grant = m.term > currentTerm && upToDate && !heardFromLeaderRecently(context.now)
@@ -98,7 +99,12 @@ extension RaftNode {
             granted = true
             resetElectionTimer(&context)
         }
-        context.send(.requestVoteReply(RequestVoteReply(term: currentTerm, granted: granted, preVote: false)), to: sender)
+        let reply = RaftMessage.requestVoteReply(RequestVoteReply(term: currentTerm, granted: granted, preVote: false))
+        if config.flaw == .repliesToVoteBeforeDurable {
+            context.sendAheadOfWrites(reply, to: sender)
+        } else {
+            context.send(reply, to: sender)
+        }
     }
 
     mutating func handleVoteReply(_ m: RequestVoteReply, from sender: NodeID, _ context: inout Context) {

@@ -65,13 +65,13 @@ extension RaftNode {
     mutating func handleAppendEntries(_ m: AppendEntries, from sender: NodeID, _ context: inout Context) {
         guard m.term >= currentTerm else {
             let reply = AppendEntriesReply(term: currentTerm, success: false, matchIndex: 0,
-                                           conflictIndex: 0, conflictTerm: nil, round: m.round)
+                                           conflictIndex: 0, conflictTerm: nil, forTerm: m.term, round: m.round)
             context.send(.appendEntriesReply(reply), to: sender)
             return
         }
         acceptLeader(term: m.term, leader: m.leader, &context)
         var reply = AppendEntriesReply(term: currentTerm, success: false, matchIndex: 0,
-                                       conflictIndex: 0, conflictTerm: nil, round: m.round)
+                                       conflictIndex: 0, conflictTerm: nil, forTerm: m.term, round: m.round)
         if m.prevLogIndex > log.lastIndex {
             reply.conflictIndex = log.lastIndex + 1
         } else if m.prevLogIndex > log.snapshotIndex, let term = log.term(at: m.prevLogIndex), term != m.prevLogTerm {
@@ -79,7 +79,17 @@ extension RaftNode {
             reply.conflictIndex = log.firstIndex(ofTermAt: m.prevLogIndex)
         } else {
             // Entries at or below the snapshot are committed, hence identical to the leader's.
-            if let changed = log.merge(m.entries, after: m.prevLogIndex) {
+            var changed: Int?
+            if config.flaw == .truncatesOnEveryAppend && m.prevLogIndex >= log.snapshotIndex
+                && m.prevLogIndex < log.lastIndex {
+                log.truncate(after: m.prevLogIndex)
+                changed = m.prevLogIndex + 1
+            }
+            if let merged = log.merge(m.entries, after: m.prevLogIndex,
+                                      keepingTail: config.flaw == .keepsConflictingEntries) {
+                changed = min(changed ?? merged, merged)
+            }
+            if let changed {
                 persist(&context)
                 context.output(.logChanged(from: changed))
             }
@@ -87,9 +97,14 @@ extension RaftNode {
             reply.success = true
             reply.matchIndex = lastNew
             // Figure 2, step 5: never past the last entry this message vouched for.
-            setCommitIndex(min(m.leaderCommit, lastNew), &context)
+            let vouched = config.flaw == .commitsPastLastNewEntry ? log.lastIndex : lastNew
+            setCommitIndex(min(m.leaderCommit, vouched), &context)
         }
-        context.send(.appendEntriesReply(reply), to: sender)
+        if config.flaw == .acksAppendBeforeDurable {
+            context.sendAheadOfWrites(.appendEntriesReply(reply), to: sender)
+        } else {
+            context.send(.appendEntriesReply(reply), to: sender)
+        }
     }
 
     /// A message from the leader of `term`: follow it and restart the election timeout.
@@ -103,7 +118,7 @@ extension RaftNode {
     }
 
     mutating func handleAppendEntriesReply(_ m: AppendEntriesReply, from sender: NodeID, _ context: inout Context) {
-        guard noteReply(term: m.term, round: m.round, from: sender, &context) else { return }
+        guard noteReply(term: m.term, forTerm: m.forTerm, round: m.round, from: sender, &context) else { return }
         if m.success {
             matchIndex[sender] = max(matchIndex[sender], m.matchIndex)
             nextIndex[sender] = max(nextIndex[sender], matchIndex[sender] + 1)
@@ -124,13 +139,18 @@ extension RaftNode {
     }
 
     /// The common part of every reply a leader gets: step down on a higher term, ignore stale
-    /// replies, and record that the follower is alive and acknowledged `round`.
-    mutating func noteReply(term: Term, round: UInt64, from sender: NodeID, _ context: inout Context) -> Bool {
+    /// replies, and record that the follower is alive and acknowledged `round`. A reply to a
+    /// request of an earlier term is stale even when the follower has since reached this term:
+    /// its round was counted by another leader, perhaps this node before a crash reset `round`,
+    /// and would confirm reads (and keep CheckQuorum content) with no heartbeat of this term.
+    mutating func noteReply(term: Term, forTerm: Term, round: UInt64, from sender: NodeID,
+                            _ context: inout Context) -> Bool {
         if term > currentTerm {
             becomeFollower(term: term, &context)
             return false
         }
         guard role == .leader, term == currentTerm else { return false }
+        guard forTerm == currentTerm || config.flaw == .acceptsStaleReadAcks else { return false }
         recentlyActive[sender] = true
         ackedRound[sender] = max(ackedRound[sender], round)
         return true
@@ -143,14 +163,14 @@ extension RaftNode {
         var candidate = log.lastIndex
         // The majority-th largest match index, by counting down (clusters are small).
         while candidate > commitIndex {
-            let counted = durableLastIndex >= candidate || config.variant == .countsOwnEntriesEarly
+            let counted = durableLastIndex >= candidate || config.flaw == .countsOwnEntriesEarly
             var replicas = counted ? 1 : 0
             for peer in peers where matchIndex[peer] >= candidate { replicas += 1 }
             if replicas >= majority { break }
             candidate -= 1
         }
         guard candidate > commitIndex, let term = log.term(at: candidate) else { return }
-        if term == currentTerm || config.variant == .commitsOldTermsByCounting {
+        if term == currentTerm || config.flaw == .commitsOldTermsByCounting {
             setCommitIndex(candidate, &context)
         }
     }
@@ -165,13 +185,13 @@ extension RaftNode {
     /// Figure 13, InstallSnapshot receiver implementation (one chunk).
     mutating func handleInstallSnapshot(_ m: InstallSnapshot, from sender: NodeID, _ context: inout Context) {
         guard m.term >= currentTerm else {
-            let reply = InstallSnapshotReply(term: currentTerm, lastIncludedIndex: 0, round: m.round)
+            let reply = InstallSnapshotReply(term: currentTerm, lastIncludedIndex: 0, forTerm: m.term, round: m.round)
             context.send(.installSnapshotReply(reply), to: sender)
             return
         }
         acceptLeader(term: m.term, leader: m.leader, &context)
         let incoming = m.snapshot
-        if incoming.lastIncludedIndex > commitIndex {
+        if incoming.lastIncludedIndex > commitIndex || config.flaw == .installsStaleSnapshot {
             log.installSnapshot(index: incoming.lastIncludedIndex, term: incoming.lastIncludedTerm)
             snapshot = incoming
             store = incoming.state
@@ -180,12 +200,13 @@ extension RaftNode {
             persist(&context)
             context.output(.snapshotInstalled(index: incoming.lastIncludedIndex, term: incoming.lastIncludedTerm))
         }
-        let reply = InstallSnapshotReply(term: currentTerm, lastIncludedIndex: incoming.lastIncludedIndex, round: m.round)
+        let reply = InstallSnapshotReply(term: currentTerm, lastIncludedIndex: incoming.lastIncludedIndex,
+                                         forTerm: m.term, round: m.round)
         context.send(.installSnapshotReply(reply), to: sender)
     }
 
     mutating func handleInstallSnapshotReply(_ m: InstallSnapshotReply, from sender: NodeID, _ context: inout Context) {
-        guard noteReply(term: m.term, round: m.round, from: sender, &context) else { return }
+        guard noteReply(term: m.term, forTerm: m.forTerm, round: m.round, from: sender, &context) else { return }
         matchIndex[sender] = max(matchIndex[sender], m.lastIncludedIndex)
         nextIndex[sender] = max(nextIndex[sender], matchIndex[sender] + 1)
         advanceCommitIndex(&context)

@@ -184,9 +184,9 @@ public struct RaftNode: SimulatedNode {
 
     // MARK: Shared helpers
 
-    /// Writes the persistent state. The variant that forgets `votedFor` is a test fixture.
+    /// Writes the persistent state (all of it but the vote, for the flaw that forgets it).
     mutating func persist(_ context: inout Context, notifyWhenDurable notify: Bool = false) {
-        let vote = config.variant == .forgetsVotedFor ? nil : votedFor
+        let vote = config.flaw == .forgetsVote ? nil : votedFor
         context.persist(RaftDurable(currentTerm: currentTerm, votedFor: vote, log: log, snapshot: snapshot),
                         notifyWhenDurable: notify)
     }

@@ -29,12 +29,13 @@ public enum FaultScript {
         let nodes = "n0…n\(nodeCount - 1)"
         let fault: Fault
         switch (words[1], words.count) {
-        case ("crash", 3), ("restart", 3), ("isolate", 3), ("crash-after-write", 3):
+        case ("crash", 3), ("restart", 3), ("isolate", 3), ("crash-after-write", 3), ("crash-during-write", 3):
             guard let id = node(words[2]) else { return fail("names no node of \(nodes)") }
             switch words[1] {
             case "crash": fault = .crash(id)
             case "restart": fault = .restart(id)
             case "crash-after-write": fault = .crashAfterWrite(id)
+            case "crash-during-write": fault = .crashDuringWrite(id)
             default: fault = .partition(.isolate(id, nodeCount: nodeCount))
             }
         case ("partition", 3):
@@ -109,6 +110,7 @@ public enum FaultScript {
         case .crash(let id): return "crash n\(id)"
         case .restart(let id): return "restart n\(id)"
         case .crashAfterWrite(let id): return "crash-after-write n\(id)"
+        case .crashDuringWrite(let id): return "crash-during-write n\(id)"
         case .heal: return "heal"
         case .partition(let partition):
             return "partition " + partition.groups.map { $0.map { "n\($0)" }.joined(separator: ",") }.joined(separator: "|")

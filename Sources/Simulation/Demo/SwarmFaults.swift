@@ -68,6 +68,9 @@ public struct FaultWindow: Sendable {
     public var maxDown: Int
     /// The network the run has when no fault is in force.
     public var baseline: NetworkConditions
+    /// Whether swarm traps may also land in the middle of a write (`Fault.crashDuringWrite`):
+    /// for demos whose disks take time, where a message sent ahead of a write is the hazard.
+    public var trapsDuringWrites = false
 
     public init(start: SimTime, end: SimTime, meanGap: SimDuration, maxOutage: SimDuration, maxDown: Int,
                 baseline: NetworkConditions) {
@@ -110,7 +113,8 @@ extension FaultPlan {
             let profile = SwarmProfile.draw(offers: offers, nodeCount: nodeCount, meanGap: window.meanGap,
                                             maxOutage: window.maxOutage, rng: &rng)
             return DrawnFaults(plan: swarm(profile, nodeCount: nodeCount, start: window.start, end: window.end,
-                                           baseline: window.baseline, rng: &rng), profile: profile)
+                                           baseline: window.baseline, duringWrites: window.trapsDuringWrites,
+                                           rng: &rng), profile: profile)
         }
     }
 }
@@ -118,7 +122,8 @@ extension FaultPlan {
 extension FaultPlan {
     /// A plan drawn from `profile` between `start` and `end`, every fault undone by `end`.
     public static func swarm(_ profile: SwarmProfile, nodeCount: Int, start: SimTime, end: SimTime,
-                             baseline: NetworkConditions, rng: inout SeededRNG) -> FaultPlan {
+                             baseline: NetworkConditions, duringWrites: Bool = false,
+                             rng: inout SeededRNG) -> FaultPlan {
         var plan = FaultPlan.random(kinds: profile.kinds.subtracting(.partition), nodeCount: nodeCount, start: start,
                                     end: end, meanGap: profile.meanGap, maxOutage: profile.maxOutage,
                                     maxDown: profile.maxDown, baseline: baseline, rng: &rng).faults
@@ -129,10 +134,12 @@ extension FaultPlan {
             return ScheduledFault(at: scheduled.at, .network(conditions))
         }
         if profile.crashAfterWrite {
-            // Half the crashes wait for the node's next durable write; the restart stays where it was.
+            // Half the crashes wait for the node's next write (to land after it, or, with
+            // `duringWrites`, half of those in its middle); the restart stays where it was.
             plan = plan.map { scheduled in
                 guard case .crash(let node) = scheduled.fault, rng.below(2) == 0 else { return scheduled }
-                return ScheduledFault(at: scheduled.at, .crashAfterWrite(node))
+                let during = duringWrites && rng.below(2) == 0
+                return ScheduledFault(at: scheduled.at, during ? .crashDuringWrite(node) : .crashAfterWrite(node))
             }
         }
         if profile.kinds.contains(.partition) {

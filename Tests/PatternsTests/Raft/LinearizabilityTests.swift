@@ -105,6 +105,23 @@ import Testing
         #expect(Self.verdict(Array(infoCas.prefix(6))) == .linearizable)
     }
 
+    /// A failed cas means the state machine compared and saw another value: one that can only
+    /// have run while the register held the expected value is a violation (a re-executed
+    /// duplicate of a cas that already applied shows up this way).
+    @Test func aFailedCasIsAnObservedMismatch() {
+        let seen = Self.history([
+            (0, .invoke, .write, "x", .int(0), 0), (0, .ok, .write, "x", .int(0), 10),
+            (1, .invoke, .cas, "x", .pair(0, 1), 20), (1, .fail, .cas, "x", .pair(0, 1), 30),
+        ])
+        #expect(Self.verdict(seen) == .notLinearizable)
+        let concurrent = Self.history([
+            (0, .invoke, .write, "x", .int(0), 0), (0, .ok, .write, "x", .int(0), 10),
+            (2, .invoke, .write, "x", .int(5), 15), (2, .ok, .write, "x", .int(5), 40),
+            (1, .invoke, .cas, "x", .pair(0, 1), 20), (1, .fail, .cas, "x", .pair(0, 1), 30),
+        ])
+        #expect(Self.verdict(concurrent) == .linearizable)
+    }
+
     @Test func keysAreCheckedIndependently() {
         let h = Self.history([
             (0, .invoke, .write, "a", .int(1), 0), (0, .ok, .write, "a", .int(1), 10),

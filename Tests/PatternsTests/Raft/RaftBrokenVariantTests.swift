@@ -8,7 +8,7 @@ import Testing
     /// Node 0 bridges two pairs ({1,2} and {3,4}) that cannot reach each other, and keeps
     /// crashing and restarting. Each pair needs node 0's vote to win. A node 0 that forgets
     /// its vote when it restarts can give it to both sides in one term.
-    static func bridgeStorm(seed: UInt64, variant: RaftConfig.Variant,
+    static func bridgeStorm(seed: UInt64, flaw: RaftFlaw?,
                             storage: StorageConditions = .instant) -> InvariantViolation? {
         var faults = [ScheduledFault(at: .zero + .milliseconds(50),
                                      .partition(.bridge(0, between: [1, 2], and: [3, 4], nodeCount: 5)))]
@@ -21,7 +21,7 @@ import Testing
             faults.append(ScheduledFault(at: .zero + .milliseconds(t + up + down), .restart(0)))
             t += up + down
         }
-        let config = RaftConfig(preVote: false, checkQuorum: false, variant: variant)
+        let config = RaftConfig(preVote: false, checkQuorum: false, flaw: flaw)
         let cluster = RaftCluster(seed: seed, nodeCount: 5, config: config, network: .reliable,
                                   storage: storage, faults: FaultPlan(faults))
         cluster.run(until: .zero + .seconds(10))
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func forgettingVotedForIsCaughtByElectionSafety() throws {
-        let caught = (UInt64(1)...40).lazy.compactMap { Self.bridgeStorm(seed: $0, variant: .forgetsVotedFor) }.first
+        let caught = (UInt64(1)...40).lazy.compactMap { Self.bridgeStorm(seed: $0, flaw: .forgetsVote) }.first
         let violation = try #require(caught)
         #expect(violation.invariant == "election safety")
         #expect(violation.detail.contains("were both elected leader of term"))
@@ -37,7 +37,7 @@ import Testing
 
     @Test func theCorrectVariantSurvivesTheSameStorms() {
         for seed in UInt64(1)...8 {
-            #expect(Self.bridgeStorm(seed: seed, variant: .correct) == nil)
+            #expect(Self.bridgeStorm(seed: seed, flaw: nil) == nil)
         }
     }
 
@@ -46,9 +46,9 @@ import Testing
     /// the moment it wins. Then it restarts among {0, 3, 4}, and node 3 campaigns. If node 0's
     /// vote for itself was not yet on disk when it won, it forgets it and votes for node 3 in
     /// the same term: two leaders of one term.
-    static func wonBeforeOwnVoteWasWritten(seed: UInt64, variant: RaftConfig.Variant) -> InvariantViolation? {
+    static func wonBeforeOwnVoteWasWritten(seed: UInt64, flaw: RaftFlaw?) -> InvariantViolation? {
         let storage = StorageConditions(writeLatency: .milliseconds(1), writeJitter: .milliseconds(29))
-        let base = RaftConfig(preVote: true, checkQuorum: false, variant: variant)
+        let base = RaftConfig(preVote: true, checkQuorum: false, flaw: flaw)
         let cluster = RaftCluster(seed: seed, nodeCount: 5, config: base, network: .reliable, storage: storage,
                                   faults: FaultPlan([ScheduledFault(at: .zero, .partition(.split([0, 1, 2], [3, 4], nodeCount: 5)))]),
                                   configure: { id in
@@ -74,14 +74,14 @@ import Testing
     }
 
     @Test func countingTheOwnVoteBeforeItIsDurableIsCaught() throws {
-        let caught = (UInt64(1)...40).lazy.compactMap { Self.wonBeforeOwnVoteWasWritten(seed: $0, variant: .countsOwnVoteEarly) }.first
+        let caught = (UInt64(1)...40).lazy.compactMap { Self.wonBeforeOwnVoteWasWritten(seed: $0, flaw: .countsOwnVoteEarly) }.first
         let violation = try #require(caught)
         #expect(violation.invariant == "election safety")
     }
 
     @Test func waitingForTheOwnVoteSurvivesTheSameRuns() {
         for seed in UInt64(1)...40 {
-            #expect(Self.wonBeforeOwnVoteWasWritten(seed: seed, variant: .correct) == nil)
+            #expect(Self.wonBeforeOwnVoteWasWritten(seed: seed, flaw: nil) == nil)
         }
     }
 
@@ -89,14 +89,14 @@ import Testing
     /// entry while writing it. Counting itself before its write is done lets it commit an entry
     /// only one follower holds, which the checker sees as a committed entry on a minority of
     /// disks (a leader crash at that moment would lose it).
-    static func leaderWritesInParallel(seed: UInt64, variant: RaftConfig.Variant) -> InvariantViolation? {
+    static func leaderWritesInParallel(seed: UInt64, flaw: RaftFlaw?) -> InvariantViolation? {
         let options = RaftDemo.Options(nodes: 3, seed: seed, clients: 3, operations: 40, faults: .drawn(.crash),
-                                       variant: variant, storage: StorageConditions(writeLatency: .milliseconds(1), writeJitter: .milliseconds(29)))
+                                       flaw: flaw, storage: StorageConditions(writeLatency: .milliseconds(1), writeJitter: .milliseconds(29)))
         return RaftDemo.run(options, on: Timeline(format: .text, quiet: true) { _ in }).violation
     }
 
     @Test func countingTheLeadersOwnEntriesBeforeTheyAreDurableIsCaught() throws {
-        let caught = (UInt64(1)...20).lazy.compactMap { Self.leaderWritesInParallel(seed: $0, variant: .countsOwnEntriesEarly) }.first
+        let caught = (UInt64(1)...20).lazy.compactMap { Self.leaderWritesInParallel(seed: $0, flaw: .countsOwnEntriesEarly) }.first
         let violation = try #require(caught)
         #expect(violation.invariant == "no committed entry lost")
         #expect(violation.detail.contains("fewer than a majority"))
@@ -104,14 +104,14 @@ import Testing
 
     @Test func countingOnlyDurableEntriesSurvivesTheSameRuns() {
         for seed in UInt64(1)...20 {
-            #expect(Self.leaderWritesInParallel(seed: seed, variant: .correct) == nil)
+            #expect(Self.leaderWritesInParallel(seed: seed, flaw: nil) == nil)
         }
     }
 
     @Test func slowDisksSurviveTheBridgeStorms() {
         let storage = StorageConditions(writeLatency: .milliseconds(1), writeJitter: .milliseconds(29))
         for seed in UInt64(1)...20 {
-            #expect(Self.bridgeStorm(seed: seed, variant: .correct, storage: storage) == nil)
+            #expect(Self.bridgeStorm(seed: seed, flaw: nil, storage: storage) == nil)
         }
     }
 
@@ -122,8 +122,8 @@ import Testing
     /// that lack the newer entries, and overwrites index 3. Counting replicas of an old-term
     /// entry committed it at (c), so (d) destroys a committed entry; the correct rule commits
     /// nothing at (c) until its own no-op is on a majority, which then keeps X from winning.
-    static func figure8(seed: UInt64, variant: RaftConfig.Variant) throws -> (violation: InvariantViolation?, firstCommit: Int) {
-        let config = RaftConfig(snapshotThreshold: 0, maxEntriesPerMessage: 1, variant: variant)
+    static func figure8(seed: UInt64, flaw: RaftFlaw?) throws -> (violation: InvariantViolation?, firstCommit: Int) {
+        let config = RaftConfig(snapshotThreshold: 0, maxEntriesPerMessage: 1, flaw: flaw)
         let lab = LabCluster(nodes: 5, seed: seed, config: config)
         let l = try #require(lab.checkOneLeader())
         #expect(try #require(lab.one(expected: 5)) == 2)
@@ -161,11 +161,11 @@ import Testing
 
     @Test(arguments: [UInt64(1), 2, 3])
     func committingOldTermsByCountingIsCaught(seed: UInt64) throws {
-        let broken = try Self.figure8(seed: seed, variant: .commitsOldTermsByCounting)
+        let broken = try Self.figure8(seed: seed, flaw: .commitsOldTermsByCounting)
         #expect(broken.firstCommit == 3)
         let violation = try #require(broken.violation)
         #expect(["state machine safety", "no committed entry lost", "leader completeness"].contains(violation.invariant))
-        let correct = try Self.figure8(seed: seed, variant: .correct)
+        let correct = try Self.figure8(seed: seed, flaw: nil)
         #expect(correct.firstCommit == 4)
         #expect(correct.violation == nil)
     }
@@ -174,14 +174,14 @@ import Testing
 /// Linearizability is checked on the clients' history, so a read path that skips the
 /// leadership check must be caught by it, not by the log invariants (the logs stay perfect).
 @Suite struct RaftStaleReadTests {
-    static func run(seed: UInt64, variant: RaftConfig.Variant) -> InvariantViolation? {
+    static func run(seed: UInt64, flaw: RaftFlaw?) -> InvariantViolation? {
         let options = RaftDemo.Options(seed: seed, clients: 6, operations: 120, keys: 1, faults: .drawn(.partition),
-                                       variant: variant)
+                                       flaw: flaw)
         return RaftDemo.run(options, on: Timeline(format: .text, quiet: true) { _ in }).violation
     }
 
     @Test func staleLeaderReadsAreCaughtByTheLinearizabilityChecker() throws {
-        let caught = (UInt64(1)...30).lazy.compactMap { Self.run(seed: $0, variant: .servesReadsLocally) }.first
+        let caught = (UInt64(1)...30).lazy.compactMap { Self.run(seed: $0, flaw: .servesReadsLocally) }.first
         let violation = try #require(caught)
         #expect(violation.invariant == "linearizability")
         #expect(violation.detail.contains("cannot be linearized"))
@@ -189,6 +189,6 @@ import Testing
     }
 
     @Test func readIndexReadsPassTheSameRuns() {
-        for seed in UInt64(1)...6 { #expect(Self.run(seed: seed, variant: .correct) == nil) }
+        for seed in UInt64(1)...6 { #expect(Self.run(seed: seed, flaw: nil) == nil) }
     }
 }

@@ -52,7 +52,7 @@ import Testing
     /// overwritten), and the cluster must agree at the end.
     @Test(arguments: seeds)
     func figure8(seed: UInt64) throws {
-        let lab = runFigure8(seed: seed, variant: .correct, iterations: 60)
+        let lab = runFigure8(seed: seed, flaw: nil, iterations: 60)
         #expect(lab.violation == nil, "\(lab.violation!)")
         #expect(lab.one(expected: 5) != nil)
     }
@@ -60,14 +60,14 @@ import Testing
     /// The same scenario on a lossy network (6.824 TestFigure8Unreliable2C).
     @Test(arguments: seeds)
     func figure8Unreliable(seed: UInt64) throws {
-        let lab = runFigure8(seed: seed, variant: .correct, iterations: 40, network: .unreliable)
+        let lab = runFigure8(seed: seed, flaw: nil, iterations: 40, network: .unreliable)
         #expect(lab.violation == nil, "\(lab.violation!)")
         #expect(lab.one(expected: 5) != nil)
     }
 
-    func runFigure8(seed: UInt64, variant: RaftConfig.Variant, iterations: Int,
+    func runFigure8(seed: UInt64, flaw: RaftFlaw?, iterations: Int,
                     network: NetworkConditions = .reliable, batch: Int = 64) -> LabCluster {
-        let config = RaftConfig(snapshotThreshold: 0, maxEntriesPerMessage: batch, variant: variant)
+        let config = RaftConfig(snapshotThreshold: 0, maxEntriesPerMessage: batch, flaw: flaw)
         let lab = LabCluster(nodes: 5, seed: seed, config: config, network: network)
         var rng = SeededRNG(seed: seed).stream(8)
         _ = lab.one(expected: 1)

@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func forgetfulVariantDoesNotPersistItsVote() {
-        var follower = Self.node(term: 2, config: RaftConfig(preVote: false, variant: .forgetsVotedFor))
+        var follower = Self.node(term: 2, config: RaftConfig(preVote: false, flaw: .forgetsVote))
         var context = Self.context()
         follower.receive(.requestVote(RequestVote(term: 3, candidate: 1, lastLogIndex: 0, lastLogTerm: 0,
                                                   preVote: false)), from: 1, &context)
@@ -153,9 +153,9 @@ import Testing
 
     /// The paper's Figure 8: a leader of term 4 must not commit an entry of term 2 merely
     /// because a majority stores it; it commits once an entry of its own term is on a majority.
-    @Test(arguments: [RaftConfig.Variant.correct, .commitsOldTermsByCounting])
-    func figure8CommitRule(variant: RaftConfig.Variant) {
-        var leader = Self.node(term: 3, log: [1, 2], config: RaftConfig(preVote: false, variant: variant))
+    @Test(arguments: [nil, RaftFlaw.commitsOldTermsByCounting])
+    func figure8CommitRule(flaw: RaftFlaw?) {
+        var leader = Self.node(term: 3, log: [1, 2], config: RaftConfig(preVote: false, flaw: flaw))
         var context = Self.context()
         leader.fire(.election, &context)
         #expect(leader.role == .candidate && leader.currentTerm == 4)
@@ -167,11 +167,11 @@ import Testing
         leader.persisted(context.persisted!, &context)
         func ack(_ match: Int, from peer: NodeID) {
             leader.receive(.appendEntriesReply(AppendEntriesReply(term: 4, success: true, matchIndex: match, conflictIndex: 0,
-                                                                  conflictTerm: nil, round: 1)), from: peer, &context)
+                                                                  conflictTerm: nil, forTerm: 4, round: 1)), from: peer, &context)
         }
         ack(2, from: 1)
         ack(2, from: 2)
-        #expect(leader.commitIndex == (variant == .correct ? 0 : 2))
+        #expect(leader.commitIndex == (flaw == nil ? 0 : 2))
         ack(3, from: 1)
         ack(3, from: 2)
         #expect(leader.commitIndex == 3)
@@ -186,7 +186,7 @@ import Testing
         #expect(leader.role == .leader)
         let noop = context.persisted!
         leader.receive(.appendEntriesReply(AppendEntriesReply(term: 1, success: true, matchIndex: 1, conflictIndex: 0,
-                                                              conflictTerm: nil, round: 1)), from: 1, &context)
+                                                              conflictTerm: nil, forTerm: 1, round: 1)), from: 1, &context)
         // One follower holds the no-op, but the leader's own copy is not yet on its disk.
         #expect(leader.commitIndex == 0)
         leader.persisted(noop, &context)
@@ -196,11 +196,34 @@ import Testing
         #expect(!context.outputs.contains { if case .reply = $0 { true } else { false } })
         // An acknowledgement of an older round does not confirm leadership for this read.
         leader.receive(.appendEntriesReply(AppendEntriesReply(term: 1, success: true, matchIndex: 1, conflictIndex: 0,
-                                                              conflictTerm: nil, round: 1)), from: 1, &context)
+                                                              conflictTerm: nil, forTerm: 1, round: 1)), from: 1, &context)
         #expect(!context.outputs.contains { if case .reply = $0 { true } else { false } })
         leader.receive(.appendEntriesReply(AppendEntriesReply(term: 1, success: true, matchIndex: 1, conflictIndex: 0,
-                                                              conflictTerm: nil, round: leader.round)), from: 2, &context)
+                                                              conflictTerm: nil, forTerm: 1, round: leader.round)), from: 2, &context)
         #expect(context.outputs.contains(.reply(ClientReply(client: 1, sequence: 1, status: .done(.value(nil))))))
+    }
+
+    /// A follower that answers a request of an earlier term after it moved to this one echoes
+    /// that request's round, which may be high (another incarnation's count). It must not
+    /// confirm this leader's reads; the broken build that counts it answers at once.
+    @Test(arguments: [nil, RaftFlaw.acceptsStaleReadAcks])
+    func aReplyToAnEarlierTermsRequestConfirmsNoRead(flaw: RaftFlaw?) {
+        var leader = Self.node(nodes: 3, config: RaftConfig(preVote: false, flaw: flaw))
+        var context = Self.context()
+        leader.fire(.election, &context)
+        leader.persisted(context.persisted!, &context)
+        leader.receive(.requestVoteReply(RequestVoteReply(term: 1, granted: true, preVote: false)), from: 1, &context)
+        let noop = context.persisted!
+        leader.receive(.appendEntriesReply(AppendEntriesReply(term: 1, success: true, matchIndex: 1, conflictIndex: 0,
+                                                              conflictTerm: nil, forTerm: 1, round: 1)), from: 1, &context)
+        leader.persisted(noop, &context)
+        #expect(leader.role == .leader && leader.commitIndex == 1)
+        context = Self.context()
+        leader.handle(.client(ClientRequest(client: 1, sequence: 1, operation: .read(key: 0))), &context)
+        leader.receive(.appendEntriesReply(AppendEntriesReply(term: 1, success: false, matchIndex: 0, conflictIndex: 0,
+                                                              conflictTerm: nil, forTerm: 0, round: 99)), from: 2, &context)
+        let answered = context.outputs.contains { if case .reply = $0 { true } else { false } }
+        #expect(answered == (flaw != nil))
     }
 
     @Test func followersRedirectClientsToTheLeader() {

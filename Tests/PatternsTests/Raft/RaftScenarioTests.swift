@@ -9,7 +9,7 @@ import Testing
 ///
 /// Commands:
 /// - `nodes N [seed=S] [prevote=on|off] [checkquorum=on|off] [snapshot=K] [maxentries=M]
-///   [variant=NAME] [delay=A-B]`: a fresh cluster (timeouts are the defaults: heartbeat
+///   [flaw=NAME] [delay=A-B]`: a fresh cluster (timeouts are the defaults: heartbeat
 ///   100 ms, election 300–600 ms).
 /// - Faults, in `--inject`'s words, applied at once: `crash n2`, `restart n2`, `isolate n0`,
 ///   `partition n0,n1|n2,n3,n4`, `cut n0->n1`, `delay n0->n1 500ms`, `heal`.
@@ -60,10 +60,9 @@ final class RaftScenario {
         config.checkQuorum = stanza.option("checkquorum", "on") == "on"
         config.snapshotThreshold = Int(stanza.option("snapshot", "0")) ?? 0
         config.maxEntriesPerMessage = Int(stanza.option("maxentries", "64")) ?? 64
-        guard let variant = RaftConfig.Variant(rawValue: stanza.option("variant", "correct")) else {
-            return "error: unknown variant \(stanza.option("variant", ""))"
-        }
-        config.variant = variant
+        let flawName = stanza.option("flaw", "none")
+        guard flawName == "none" || RaftFlaw(rawValue: flawName) != nil else { return "error: unknown flaw \(flawName)" }
+        config.flaw = RaftFlaw(rawValue: flawName)
         let delay = stanza.option("delay", "1-5").split(separator: "-").compactMap { UInt64($0) }
         let network = NetworkConditions(delayMin: .milliseconds(delay.first ?? 1), delayMax: .milliseconds(delay.last ?? 5))
         let built = RaftCluster(seed: UInt64(stanza.option("seed", "1")) ?? 1, nodeCount: count,
@@ -76,7 +75,7 @@ final class RaftScenario {
         catchingUp = []
         let extras = [config.preVote ? "prevote" : nil, config.checkQuorum ? "checkquorum" : nil,
                       config.snapshotThreshold > 0 ? "snapshot every \(config.snapshotThreshold)" : nil,
-                      variant == .correct ? nil : "variant \(variant.rawValue)"].compactMap { $0 }
+                      config.flaw.map { "flaw \($0.rawValue)" }].compactMap { $0 }
         return "\(count) nodes, all followers in term 0; " + extras.joined(separator: ", ")
     }
 

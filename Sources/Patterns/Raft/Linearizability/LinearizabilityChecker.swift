@@ -11,9 +11,11 @@
 ///
 /// Simplifications:
 /// - The model is a register per key: read, write, compare-and-set, initially absent (nil).
-/// - A `fail` operation and an `info` read are dropped (neither took effect nor constrains);
-///   an `info` write or cas returns at infinity, so it may be linearized at any point after its
-///   call, including after everything else, which is the same as never.
+/// - A failed cas is an observation: the state machine compared and found another value, so it
+///   is linearized like a read that saw anything but the expected value. Other `fail`
+///   operations and `info` reads are dropped (neither took effect nor constrains); an `info`
+///   write or cas returns at infinity, so it may be linearized at any point after its call,
+///   including after everything else, which is the same as never.
 /// - At equal timestamps calls sort before returns, treating such operations as concurrent.
 
 import Simulation
@@ -116,7 +118,8 @@ struct RegisterSearch {
         switch op.outcome {
         case .ok: true
         case .info: op.function != .read
-        case .fail, .invoke: false
+        case .fail: op.function == .cas
+        case .invoke: false
         }
     }
 
@@ -149,8 +152,9 @@ struct RegisterSearch {
         case (.read, _): return (state == nil, state)
         case (.write, .int(let value)): return (true, value)
         case (.cas, .pair(let expected, let new)):
+            // A failed cas saw another value; an unknown one that did failed, changing nothing.
+            if op.outcome == .fail { return (state != expected, state) }
             if state == expected { return (true, new) }
-            // An unknown cas that found another value failed, which changes nothing.
             return (op.outcome == .info, state)
         default: return (false, state)
         }
