@@ -169,6 +169,16 @@ func aCrashAfterWriteLandsBetweenTheWriteAndItsReply(latency: UInt64, durableAt:
     #expect(untrapped.disks[1] == 105)
 }
 
+/// A crash in the middle of a write on a disk that takes time: the write is lost, the message
+/// sent ahead of it has left, the one waiting for it never leaves.
+@Test func aCrashDuringWriteLosesTheWriteButNotWhatWasSentAhead() {
+    let plan = FaultPlan([ScheduledFault(at: .zero, .crashDuringWrite(1))])
+    let sim = journal(latency: .milliseconds(14), faults: plan)
+    sim.submit(.write(7), to: 1, after: .milliseconds(1))
+    #expect(run(sim, until: 40) == ["got early(7) at 2ms"])
+    #expect(sim.disks[1] == nil && !sim.isUp(1) && sim.stats.crashes == 1)
+}
+
 @Test func aTrapOnANodeThatIsDownIsIgnored() {
     let plan = FaultPlan([
         ScheduledFault(at: .zero, .crash(1)),

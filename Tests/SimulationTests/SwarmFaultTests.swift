@@ -23,7 +23,7 @@ import Testing
         for scheduled in plan.faults {
             #expect(scheduled.at <= .zero + .seconds(10))
             switch scheduled.fault {
-            case .crash(let node), .crashAfterWrite(let node): down.insert(node)
+            case .crash(let node), .crashAfterWrite(let node), .crashDuringWrite(let node): down.insert(node)
             case .restart(let node): down.remove(node)
             case .partition, .link: cutOrSlowOrSplit = true
             case .heal: cutOrSlowOrSplit = false
@@ -64,6 +64,16 @@ import Testing
         traps += swarm.plan.faults.filter { if case .crashAfterWrite = $0.fault { true } else { false } }.count
     }
     #expect(traps > 20)
+    // Demos whose disks take time may also trap crashes in the middle of a write.
+    var slowDiskWindow = window
+    slowDiskWindow.trapsDuringWrites = true
+    var midWrite = 0
+    for seed in UInt64(1)...100 {
+        var rng = SeededRNG(seed: seed)
+        let plan = FaultPlan.draw(.swarm(.all), nodeCount: 5, window: slowDiskWindow, rng: &rng).plan
+        midWrite += plan.faults.filter { if case .crashDuringWrite = $0.fault { true } else { false } }.count
+    }
+    #expect(midWrite > 10)
     #expect(FaultMode("all", offers: .all, story: false) == .swarm(.all))
     #expect(FaultMode.drawn(.all).description == "crash,partition,drop" && FaultMode.swarm(.all).description == "all")
 }
