@@ -28,6 +28,8 @@ public struct QueueAuditor: Sendable {
     private var amounts: [Int: (amount: Int, poison: Bool)] = [:]
     private var order: [Int] = []
     private(set) var applyCount: [Int: Int] = [:]
+    /// Receives reported per message.
+    private var receives: [Int: Int] = [:]
     private(set) var removed: Set<Int> = []
     private(set) var deadLettered: Set<Int> = []
     /// Every message the broker is known to have accepted (reported, or found on its disk).
@@ -53,8 +55,13 @@ public struct QueueAuditor: Sendable {
         case let .received(id, by, count, _):
             deliveries += 1
             if count > 1 { redeliveries += 1 }
-            if count > maxReceiveCount {
-                return ("bounded redelivery", "m\(id) delivered to n\(by) for the \(count)th time > maxReceiveCount \(maxReceiveCount)")
+            // Counted here too, not only by the broker's own count: a broker that forgot to count
+            // would otherwise vouch for itself. (A receive a crash swallowed delivered nothing, so
+            // this tally can trail the broker's, never lead it.)
+            receives[id, default: 0] += 1
+            let seen = max(count, receives[id]!)
+            if seen > maxReceiveCount {
+                return ("bounded redelivery", "m\(id) delivered to n\(by) for the \(seen)th time > maxReceiveCount \(maxReceiveCount)")
             }
         case let .effectApplied(id, _, by):
             return applied(id, by: "n\(by)")

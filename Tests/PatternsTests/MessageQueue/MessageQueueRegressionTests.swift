@@ -75,3 +75,13 @@ func queueDeclared(_ words: [String], seed: UInt64 = 1) throws -> DemoOutcome {
     let words = ["--faults", "none", "--inject", "5s crash n0", "--inject", "80s restart n0"]
     #expect(try queueDeclared(words).verdict == .pass)
 }
+
+/// The auditor counts deliveries itself: a broker that reports every receive as the first
+/// still breaks 'bounded redelivery' on the receive past maxReceiveCount.
+@Test func boundedRedeliveryIsCountedByTheAuditorToo() {
+    var a = QueueAuditor(maxReceiveCount: 2)
+    a.sending(QueuedMessage(id: 1, amount: 5, poison: true))
+    #expect(a.observe(.received(id: 1, by: 1, count: 1, receipt: 1)) == nil)
+    #expect(a.observe(.received(id: 1, by: 2, count: 1, receipt: 2)) == nil)
+    #expect(a.observe(.received(id: 1, by: 3, count: 1, receipt: 3))?.0 == "bounded redelivery")
+}
