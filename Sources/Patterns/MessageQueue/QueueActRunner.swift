@@ -29,7 +29,14 @@ extension MessageQueueDemo {
         let horizon = Self.horizon(options, act)
         sim.run(until: .zero + horizon) { occurrence in
             switch occurrence {
-            case .faultApplied(let fault): timeline?.event(sim.now, "fault", fault.description)
+            case .faultApplied(let fault):
+                timeline?.event(sim.now, "fault", fault.description)
+                // A crash may have swallowed the reports of a write it let reach the disk.
+                if case .crash(let node) = fault, let (invariant, detail) = recover(&result.auditor, node: node, sim: sim) {
+                    result.violation = InvariantViolation(invariant: invariant, detail: detail, seed: options.seed,
+                                                          step: sim.stats.events, time: sim.now)
+                    return false
+                }
             case .commandLost(0, .send(let m)): sim.submit(.send(m), to: 0, after: .milliseconds(200))
             default: break
             }
@@ -54,13 +61,16 @@ extension MessageQueueDemo {
         return result
     }
 
-    /// How long an act may take: the faults' window and the producer's sends, then the work
-    /// spread over the consumers (each receive processed at its slowest and backed off after a
-    /// failure, plus a few lost and retried requests; a poison message is received
-    /// `maxReceiveCount` times before it is dead-lettered), doubled, plus a message that times
-    /// out on every one of its receives. A correct run ends long before; the bound only stops
-    /// a run that stalls.
+    /// How long an act may take: until its last fault (drawn or injected: liveness is judged
+    /// only once the faults have stopped) and the producer's sends, then the work spread over
+    /// the consumers (each receive processed at its slowest and backed off after a failure,
+    /// plus a few lost and retried requests; a poison message is received `maxReceiveCount`
+    /// times before it is dead-lettered), doubled, plus a message that times out on every one
+    /// of its receives. A correct run ends long before; the bound only stops a run that stalls.
     static func horizon(_ options: Options, _ act: Act) -> SimDuration {
+        // A restarted node is back at once and a healed network at its baseline; two seconds
+        // cover the consumers' poll and retry timers (300 ms) and the producer's resend (200 ms).
+        let quiet = (act.faults.faults.last?.at ?? .zero) - .zero + .seconds(2)
         let retries = SimDuration.milliseconds(600)
         let perReceive = act.settings.processMax + act.settings.slowBy + act.settings.failureBackoff + retries
         let poisoned = act.messages.filter(\.poison).count
@@ -68,7 +78,16 @@ extension MessageQueueDemo {
         let work = perReceive * UInt64(2 * receives) / UInt64(act.consumers)
         let lastMessage = (options.visibilityTimeout + act.settings.processMax + act.settings.failureBackoff + retries)
             * UInt64(options.maxReceiveCount + 2)
-        return .seconds(12) + .milliseconds(20 * UInt64(act.messages.count)) + work + lastMessage
+        return quiet + .milliseconds(20 * UInt64(act.messages.count)) + work + lastMessage
+    }
+
+    /// Hands the auditor what a crashed broker or store holds on its disk.
+    static func recover(_ auditor: inout QueueAuditor, node: NodeID, sim: Simulator<QueueNode, Never>) -> (String, String)? {
+        switch sim.disks[node] {
+        case .broker(let broker)?: return auditor.brokerRecovered(broker)
+        case .store(let store)?: return auditor.storeRecovered(store)
+        default: return nil
+        }
     }
 
     static func finish(_ result: inout ActResult, sim: Simulator<QueueNode, Never>, options: Options,
@@ -82,8 +101,8 @@ extension MessageQueueDemo {
                                          step: sim.stats.events, time: sim.now)
         if invariant == "every message resolved" {
             result.shortfall = finding
-            result.shortfall?.detail = "\(detail) by the horizon of \(horizon) (from --messages, --consumers, "
-                + "--visibility-ms and --max-receive-count); the run stopped looking, nothing is known to be lost"
+            result.shortfall?.detail = "\(detail) by the horizon of \(horizon) (from the last fault, --messages, "
+                + "--consumers, --visibility-ms and --max-receive-count); the run stopped looking, nothing is known to be lost"
         } else {
             result.violation = finding
         }

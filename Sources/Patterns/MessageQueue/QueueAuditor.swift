@@ -14,7 +14,13 @@
 /// `maxReceiveCount` times without being deleted (its consumers crashed or were too slow);
 /// that is SQS's documented behaviour, not a loss, and the demo counts it separately.
 ///
-/// Simplifications: it trusts broker and store to report every change.
+/// Reports can be lost: a crash that lands between a durable write and the handler's effects
+/// (`crash-after-write`) keeps the write and swallows everything the handler would have sent
+/// or reported. So after a crash of the broker or the store, the harness hands the auditor
+/// what that node holds on its disk (`QueueAuditor+Recovery.swift`), and the auditor counts
+/// the changes nobody reported, with the same checks.
+///
+/// Simplifications: between crashes it trusts broker and store to report every change.
 import Simulation
 
 public struct QueueAuditor: Sendable {
@@ -22,8 +28,12 @@ public struct QueueAuditor: Sendable {
     private var amounts: [Int: (amount: Int, poison: Bool)] = [:]
     private var order: [Int] = []
     private(set) var applyCount: [Int: Int] = [:]
+    /// Receives reported per message.
+    private var receives: [Int: Int] = [:]
     private(set) var removed: Set<Int> = []
     private(set) var deadLettered: Set<Int> = []
+    /// Every message the broker is known to have accepted (reported, or found on its disk).
+    private(set) var enqueued: Set<Int> = []
     public private(set) var deliveries = 0
     public private(set) var redeliveries = 0
     public private(set) var dedupeHits = 0
@@ -45,29 +55,52 @@ public struct QueueAuditor: Sendable {
         case let .received(id, by, count, _):
             deliveries += 1
             if count > 1 { redeliveries += 1 }
-            if count > maxReceiveCount {
-                return ("bounded redelivery", "m\(id) delivered to n\(by) for the \(count)th time > maxReceiveCount \(maxReceiveCount)")
+            // Counted here too, not only by the broker's own count: a broker that forgot to count
+            // would otherwise vouch for itself. (A receive a crash swallowed delivered nothing, so
+            // this tally can trail the broker's, never lead it.)
+            receives[id, default: 0] += 1
+            let seen = max(count, receives[id]!)
+            if seen > maxReceiveCount {
+                return ("bounded redelivery", "m\(id) delivered to n\(by) for the \(seen)th time > maxReceiveCount \(maxReceiveCount)")
             }
         case let .effectApplied(id, _, by):
-            applyCount[id, default: 0] += 1
-            if applyCount[id]! > 1 {
-                return ("effects once", "m\(id)'s effect applied a \(applyCount[id]!)nd time, by n\(by)")
-            }
-            if amounts[id]?.poison == true { return ("no poison effect", "poison m\(id) changed the ledger") }
+            return applied(id, by: "n\(by)")
         case .duplicateSkipped:
             dedupeHits += 1
         case let .removed(id, by):
-            if applyCount[id, default: 0] == 0 {
-                return ("delete after effect", "n\(by) deleted m\(id) before its effect was committed")
-            }
-            removed.insert(id)
+            return deleted(id, by: "n\(by)")
         case .deadLettered(let id, _):
             deadLettered.insert(id)
+        case .enqueued(let id):
+            enqueued.insert(id)
         default:
             break
         }
         return nil
     }
+
+    /// The store committed message `id`'s effect; `by` says who asked, for the report.
+    mutating func applied(_ id: Int, by who: String) -> (String, String)? {
+        applyCount[id, default: 0] += 1
+        if applyCount[id]! > 1 {
+            return ("effects once", "m\(id)'s effect applied a \(applyCount[id]!)nd time, by \(who)")
+        }
+        if amounts[id]?.poison == true { return ("no poison effect", "poison m\(id) changed the ledger") }
+        return nil
+    }
+
+    /// The broker forgot message `id` for good (a delete with its latest receipt).
+    mutating func deleted(_ id: Int, by who: String) -> (String, String)? {
+        if applyCount[id, default: 0] == 0 {
+            return ("delete after effect", "\(who) deleted m\(id) before its effect was committed")
+        }
+        removed.insert(id)
+        return nil
+    }
+
+    mutating func accepted(_ id: Int) { enqueued.insert(id) }
+
+    mutating func deadLetter(_ id: Int) { deadLettered.insert(id) }
 
     /// The end-of-run checks, given the store's final balance.
     public func finish(balance: Int) -> (String, String)? {

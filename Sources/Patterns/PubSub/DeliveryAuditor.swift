@@ -21,7 +21,13 @@
 ///
 /// At the end: every subscriber has consumed every published message of each of its topics.
 ///
-/// Simplifications: the auditor trusts the reports to be complete.
+/// Reports can be lost: a crash that lands between a durable write and the handler's effects
+/// (`crash-after-write`) keeps the write and swallows what the handler would have sent or
+/// reported, such as the append of a publish. After a broker crash the harness hands the
+/// auditor the broker's disk (`DeliveryAuditor+Recovery.swift`), and the appends and commits
+/// nobody reported go through the same checks.
+///
+/// Simplifications: between crashes the auditor trusts the reports to be complete.
 import Simulation
 
 public struct DeliveryAuditor: Sendable {

@@ -1,7 +1,8 @@
 /// The processes of the pub-sub demo as one `SimulatedNode` type, by role: node 0 is the
 /// broker, node 1 the producer, nodes 2... subscribers. The broker persists its logs and
 /// committed offsets; the producer its progress; a subscriber only its settings (which
-/// topics), so that a restarted subscriber resumes from the broker's committed offsets.
+/// topics) and its session number, so that a restarted subscriber resumes from the broker's
+/// committed offsets under a session newer than any before.
 ///
 /// Simplifications: roles are fixed by node index; the broker's configuration is on its disk
 /// at boot, while the producer and the subscribers start by a command (at a time the act
@@ -26,7 +27,8 @@ public struct PubSubNode: SimulatedNode {
     public enum Durable: Sendable {
         case broker(TopicBroker)
         case publisher(Publisher.Progress)
-        case subscriber(Subscriber.Settings, Subscriber.Flaw?)
+        /// `incarnation`: the session number of the subscriber's latest start.
+        case subscriber(Subscriber.Settings, Subscriber.Flaw?, incarnation: UInt64)
     }
 
     enum Role: Sendable {
@@ -42,7 +44,8 @@ public struct PubSubNode: SimulatedNode {
         switch durable {
         case .broker(let b): role = .broker(b)
         case .publisher(let p): role = .publisher(Publisher(p))
-        case let .subscriber(settings, flaw): role = .subscriber(Subscriber(settings, flaw: flaw))
+        case let .subscriber(settings, flaw, incarnation):
+            role = .subscriber(Subscriber(settings, flaw: flaw, incarnation: incarnation))
         case nil: role = .idle
         }
     }
@@ -72,8 +75,7 @@ public struct PubSubNode: SimulatedNode {
             role = .publisher(p)
         case let (.startSubscriber(settings, flaw), .idle):
             var s = Subscriber(settings, flaw: flaw)
-            context.persist(.subscriber(settings, flaw))
-            s.start(&context)
+            s.start(&context)   // persists the settings with the first session
             role = .subscriber(s)
         case (.seek(let topic, let offset), .subscriber(var s)):
             s.seek(topic: topic, offset: offset, &context)

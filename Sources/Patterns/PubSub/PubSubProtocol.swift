@@ -9,10 +9,11 @@
 ///
 /// Simplifications:
 /// - One broker, one partition per topic (no replication, no consumer groups).
-/// - A subscriber session is a random number drawn when the subscriber starts, and each seek
-///   opens a new epoch of it (epoch 0 is the plain resume); the broker ignores acks of an
-///   older session or epoch, so an ack that was in flight across a seek cannot move the
-///   committed offset past the replay.
+/// - A subscriber session is the number of its incarnation (persisted, one more at every
+///   start), and each seek opens a new epoch of it (epoch 0 is the plain resume); the broker
+///   follows only the newest session and ignores acks of another session or an older epoch,
+///   so neither a subscribe held back from an earlier incarnation nor an ack that was in
+///   flight across a seek can move the stream.
 import Simulation
 
 public enum PubSubMessage: Sendable {

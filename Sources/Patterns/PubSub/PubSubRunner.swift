@@ -3,7 +3,7 @@
 /// feeds it every report, and runs until every subscription has consumed every message, plus
 /// a drain period in which late redeliveries can still show up.
 ///
-/// An act gives up at a horizon computed from its settings (`horizon(_:)`); a subscription
+/// An act gives up at a horizon computed from its settings (`horizon(_:_:)`); a subscription
 /// still short then is a shortfall (INCOMPLETE), not lost data.
 import Simulation
 
@@ -31,12 +31,20 @@ extension PubSubDemo {
             "n\(i + 2)→" + t.map { Topics.names[$0] }.joined(separator: "+")
         }.joined(separator: ", "))
         var drainUntil: SimTime?
-        let horizon = Self.horizon(options)
+        let horizon = Self.horizon(options, act)
         sim.run(until: .zero + horizon) { occurrence in
             switch occurrence {
             case .faultApplied(let fault):
-                if case .crash(let n) = fault { result.auditor.crashed(n) }
                 timeline?.event(sim.now, "fault", fault.description)
+                if case .crash(let n) = fault {
+                    result.auditor.crashed(n)
+                    // A broker crash may have swallowed the reports of a write it let reach the disk.
+                    if case .broker(let broker)? = sim.disks[n], let (invariant, detail) = result.auditor.brokerRecovered(broker) {
+                        result.violation = InvariantViolation(invariant: invariant, detail: detail, seed: options.seed,
+                                                              step: sim.stats.events, time: sim.now)
+                        return false
+                    }
+                }
             case .commandHandled(let n, .seek(let topic, let offset)):
                 timeline?.event(sim.now, node: n, "seek", "asks to replay \(Topics.names[topic]) from offset \(offset)")
             default: break
@@ -63,19 +71,24 @@ extension PubSubDemo {
         if result.violation == nil, let (invariant, detail) = result.auditor.finish(perTopic: options.messagesPerTopic) {
             result.shortfall = InvariantViolation(
                 invariant: invariant,
-                detail: "\(detail) by the horizon of \(horizon) (from --messages and --ack-timeout-ms); "
+                detail: "\(detail) by the horizon of \(horizon) (from the last fault, --messages and --ack-timeout-ms); "
                     + "the run stopped looking, nothing is known to be lost",
                 seed: options.seed, step: sim.stats.events, time: sim.now)
         }
         return result
     }
 
-    /// How long an act may take: the faults' window, then per message three publish ticks
-    /// (a lost publish or ack is retried 250 ms later) and, for every other message, one
-    /// broker redelivery timeout (act 2 loses one message in ten). A correct run ends long
-    /// before; the bound only stops a run that stalls.
-    static func horizon(_ options: Options) -> SimDuration {
-        .seconds(10) + publishInterval * UInt64(3 * options.messagesPerTopic)
+    /// How long an act may take: until its last fault or seek (liveness is judged only once
+    /// the faults have stopped), then per message three publish ticks (a lost publish or ack
+    /// is retried 250 ms later) and, for every other message, one broker redelivery timeout
+    /// (act 2 loses one message in ten). A correct run ends long before; the bound only stops
+    /// a run that stalls.
+    static func horizon(_ options: Options, _ act: Act) -> SimDuration {
+        let lastFault = (act.faults.faults.last?.at ?? .zero) - .zero
+        // Four seconds after it: a restarted subscriber resubscribes every 300 ms, a restarted
+        // broker resends from the committed offsets on its next 100 ms tick.
+        let quiet = max(lastFault, act.seeks.map(\.at).reduce(.zero, max)) + .seconds(4)
+        return quiet + publishInterval * UInt64(3 * options.messagesPerTopic)
             + options.ackTimeout * UInt64(5 + options.messagesPerTopic / 2)
     }
 

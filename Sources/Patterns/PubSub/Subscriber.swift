@@ -1,5 +1,5 @@
-/// A subscriber: on start it opens a fresh session per topic and asks the broker where to
-/// resume (its committed offset). It hands each message to the application exactly in offset
+/// A subscriber: on start it opens a new session (numbered, so that the broker can tell the
+/// newest) and asks the broker, per topic, where to resume (its committed offset). It hands each message to the application exactly in offset
 /// order: the expected offset is consumed; an older one (a redelivery: the broker timed out
 /// because an ack was lost or late) is dropped and re-acknowledged; a newer one (it overtook
 /// an earlier one, or the earlier one was lost) waits in a reorder buffer until the gap is
@@ -29,7 +29,10 @@ public struct Subscriber: Sendable {
 
     let settings: Settings
     let flaw: Flaw?
-    var session: UInt64 = 0
+    /// This incarnation's number, one more than the last one's (it is on the disk): the
+    /// broker's streams follow only the newest session, so a subscribe that a slow link held
+    /// back from an earlier incarnation cannot take the stream away from this one.
+    var session: UInt64
     /// Per topic index in `settings.topics`: the next offset to consume; nil until resumed.
     var next: [Int?]
     var unacked: [Int]
@@ -40,9 +43,11 @@ public struct Subscriber: Sendable {
     /// Per topic index: messages that arrived ahead of the expected offset, by offset.
     var early: [[Int: String]]
 
-    init(_ settings: Settings, flaw: Flaw?) {
+    /// `incarnation`: the session of the last start, from the disk (0 before the first).
+    init(_ settings: Settings, flaw: Flaw?, incarnation: UInt64 = 0) {
         self.settings = settings
         self.flaw = flaw
+        session = incarnation
         next = Array(repeating: nil, count: settings.topics.count)
         pendingSeek = Array(repeating: nil, count: settings.topics.count)
         epochs = Array(repeating: 0, count: settings.topics.count)
@@ -50,8 +55,11 @@ public struct Subscriber: Sendable {
         unacked = Array(repeating: 0, count: settings.topics.count)
     }
 
+    /// Opens a new session, numbered after the last one and persisted before the subscribes
+    /// leave (they wait for the write), so no two incarnations ever share a number.
     mutating func start(_ context: inout NodeContext<PubSubNode>) {
-        session = context.rng.next() | 1
+        session += 1
+        context.persist(.subscriber(settings, flaw, incarnation: session))
         subscribeAll(&context)
     }
 

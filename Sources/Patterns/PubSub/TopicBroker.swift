@@ -75,6 +75,12 @@ public struct TopicBroker: Sendable {
             i = streams.count - 1
         }
         let s = i!
+        // Sessions only move forward: a subscribe of an older session comes from an incarnation
+        // that has since restarted (a slow link held it back), and following it would push the
+        // stream to a session nobody listens to while the live one waits forever. Fenced, as
+        // Kafka fences a zombie by its epoch (KIP-98 producer epochs; a consumer group's
+        // generation id turns away the commits of a member that was replaced).
+        guard session >= streams[s].session else { return }
         if streams[s].session != session {
             streams[s].session = session
             streams[s].epoch = 0

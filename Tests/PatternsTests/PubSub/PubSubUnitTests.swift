@@ -40,7 +40,7 @@ struct Bench {
     #expect(b.delivered.isEmpty)                            // waits for the subscriber's first ack
     b.at(20) { broker.ack(2, topic: 0, next: 0, session: 7, epoch: 0, &$0) }
     #expect(b.delivered == [0, 1])                          // a window of two
-    b.at(30) { broker.ack(2, topic: 0, next: 1, session: 99, epoch: 0, &$0) }  // an older session: ignored
+    b.at(30) { broker.ack(2, topic: 0, next: 1, session: 99, epoch: 0, &$0) }  // another session: ignored
     #expect(broker.streams[0].committed == 0)
     b.at(40) { broker.ack(2, topic: 0, next: 1, session: 7, epoch: 0, &$0) }
     #expect(broker.streams[0].committed == 1 && b.delivered == [0, 1, 2])
