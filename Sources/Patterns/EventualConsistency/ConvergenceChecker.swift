@@ -7,7 +7,13 @@
 /// - convergence: once writes stop and faults heal, every replica holds the same entries
 ///   (judged by the harness against a deadline);
 /// - LWW winner: the converged entry of each key is the highest version any replica accepted
-///   for it, so anti-entropy lost no acknowledged write except to a higher version.
+///   for it, so anti-entropy lost no acknowledged write except to a higher version. A write
+///   whose replica crashed after making it durable but before acknowledging it (the harness
+///   handed the replica the write and heard nothing back) is indeterminate: it may surface
+///   later or never, so the converged entry may also be such a write, provided it carries the
+///   key, value and replica the harness sent, a timestamp no earlier than when it was sent
+///   (the hybrid clock never runs behind physical time), and a version above every
+///   acknowledged write of the key (otherwise LWW should have dropped it).
 ///
 /// Simplifications:
 /// - Versions are compared in full, values by equality of the entry; there is no history
@@ -19,6 +25,9 @@ public struct ConvergenceChecker: Sendable {
     /// The highest version accepted by any replica for each key.
     public private(set) var winners: [KVEntry?]
     public private(set) var writesAccepted = 0
+    /// Writes handed to a replica that acknowledged nothing (it crashed first), per key.
+    private var unacknowledged: [[UnacknowledgedWrite]]
+    public var writesUnacknowledged: Int { unacknowledged.reduce(0) { $0 + $1.count } }
     /// Writes whose version was later superseded by a write at another replica.
     public private(set) var writesSuperseded = 0
 
@@ -26,6 +35,28 @@ public struct ConvergenceChecker: Sendable {
     public init(replicas: Int, initial: [KVEntry?]) {
         lastEntries = Array(repeating: [], count: replicas)
         winners = initial
+        unacknowledged = Array(repeating: [], count: initial.count)
+    }
+
+    /// What the harness knows of a write that got no acknowledgement: what it sent, where, when.
+    struct UnacknowledgedWrite: Sendable {
+        var value: UInt64
+        var replica: Int
+        var sentMicros: UInt64
+    }
+
+    /// Records a write the harness handed to `replica` at `sentMicros` (virtual microseconds)
+    /// that was never acknowledged: neither accepted nor lost.
+    public mutating func recordUnacknowledged(key: Int, value: UInt64, replica: Int, sentMicros: UInt64) {
+        unacknowledged[key].append(UnacknowledgedWrite(value: value, replica: replica, sentMicros: sentMicros))
+    }
+
+    /// Whether `entry` may be an unacknowledged write that surfaced and rightly won.
+    private func isIndeterminateWinner(_ entry: KVEntry) -> Bool {
+        if let best = winners[entry.key], best.version >= entry.version { return false }
+        return unacknowledged[entry.key].contains {
+            $0.value == entry.value && $0.replica == entry.version.replica && entry.version.timestamp >= $0.sentMicros
+        }
     }
 
     /// Records a write a replica accepted.
@@ -68,9 +99,11 @@ public struct ConvergenceChecker: Sendable {
         return stores.dropFirst().allSatisfy { $0 == first }
     }
 
-    /// The first key whose converged entry is not the highest accepted write.
+    /// The first key whose converged entry is neither the highest accepted write nor an
+    /// unacknowledged write above it.
     public func checkWinners(_ entries: [KVEntry?]) -> String? {
         for key in entries.indices where entries[key] != winners[key] {
+            if let entry = entries[key], isIndeterminateWinner(entry) { continue }
             let got = entries[key].map { "\($0.version)=\($0.value)" } ?? "nothing"
             let want = winners[key].map { "\($0.version)=\($0.value)" } ?? "nothing"
             return "key k\(key) converged to \(got) but the highest accepted write is \(want)"

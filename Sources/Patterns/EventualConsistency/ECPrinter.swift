@@ -77,6 +77,10 @@ final class ECPrinter {
         event(now, node: node, "lost", "write to k\(key) lost: replica is down")
     }
 
+    func unacknowledgedWrite(_ now: SimTime, node: NodeID, key: Int) {
+        event(now, node: node, "unacked", "write to k\(key) not acknowledged: replica crashed; it may surface or not")
+    }
+
     func output(_ output: ECOutput, node: NodeID, sim: Simulator<ECReplica, ECExternal>) {
         switch output {
         case .wrote(let entry):

@@ -30,6 +30,8 @@ public struct ECRunResult: Sendable {
     public var readRepairs = 0
     public var writesAccepted = 0
     public var writesLost = 0
+    /// Writes a replica took and crashed before acknowledging (durable or not: indeterminate).
+    public var writesUnacknowledged = 0
     public var writesSuperseded = 0
     public var stats: Simulator<ECReplica, ECExternal>.Statistics?
     public var finalRoot: UInt64 = 0
@@ -80,6 +82,14 @@ struct ECSimulationRun {
                 result.writesLost += 1
                 printer?.lostWrite(sim.now, node: node, key: key)
             }
+            // The replica took the write and said nothing: it crashed in between (a crash after
+            // a durable write). The write may surface later or never; the checker allows both.
+            if case .commandHandled(let node, .write(let key, let value)) = occurrence,
+               !sim.outputs.contains(where: { $0.node == node && $0.output.isWrote }) {
+                checker.recordUnacknowledged(key: key, value: value, replica: node,
+                                             sentMicros: sim.now.nanoseconds / 1_000)
+                printer?.unacknowledgedWrite(sim.now, node: node, key: key)
+            }
             printer?.occurrence(occurrence, sim: sim, quiesce: quiesce)
             if let node = involved(occurrence), let replica = sim.nodes[node],
                let detail = checker.observe(replica: node, entries: replica.store.entries) {
@@ -98,6 +108,7 @@ struct ECSimulationRun {
         result.stats = sim.stats
         result.writesAccepted = checker.writesAccepted
         result.writesSuperseded = checker.writesSuperseded
+        result.writesUnacknowledged = checker.writesUnacknowledged
         if result.violation == nil {
             if result.convergence == nil {
                 let lag = ConvergenceChecker.lag(sim.cluster.compactMap { sim.nodes[$0]?.store.entries })
@@ -144,5 +155,13 @@ struct ECSimulationRun {
         case .readRepaired: result.readRepairs += 1
         }
         printer?.output(output, node: node, sim: sim)
+    }
+}
+
+extension ECOutput {
+    /// A write's acknowledgement to its client.
+    var isWrote: Bool {
+        if case .wrote = self { return true }
+        return false
     }
 }

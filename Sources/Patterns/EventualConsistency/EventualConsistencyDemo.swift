@@ -141,6 +141,7 @@ public enum EventualConsistencyDemo {
         timeline.summary([
             ("writes accepted", JSONValue(r.writesAccepted)),
             ("writes lost to down replicas", JSONValue(r.writesLost)),
+            ("writes unacknowledged (crash)", JSONValue(r.writesUnacknowledged)),
             ("writes superseded (LWW)", JSONValue(r.writesSuperseded)),
             ("quorum reads", JSONValue(r.readsDone)),
             ("read quorum", JSONValue(o.quorum)),

@@ -64,8 +64,8 @@ struct ConcurrentCarts {
         for client in clients {
             cluster.at(.milliseconds(rng.below(40))) { step(client, 0) }
         }
-        let settle = KVCluster.settleTime(policy, network)
-        cluster.run(until: .zero + span + settle)
+        let settle = KVCluster.settleTime(policy, network, plan: plan)
+        cluster.run(until: KVCluster.horizon(end: .zero + span, plan: plan, settle: settle))
         if cluster.violation == nil { cluster.checkDurability("end") }
         if cluster.violation == nil { cluster.checkHandoffComplete(settle: settle) }
         let stored = Self.keys.flatMap { CartClient.items(cluster.audit($0)) }

@@ -12,7 +12,8 @@
 /// - Durability: at every crash and at the end, every acknowledged put is covered by what
 ///   some disk holds.
 ///
-/// Liveness: within `settleTime` after the last fault, every hint is handed back. Missing it
+/// Liveness: within `settleTime` after the last fault (slowed links included), every hint is
+/// handed back. Missing it
 /// is a shortfall (the hint is still on its holder's disk), not a violation.
 ///
 /// Simplifications:
@@ -214,14 +215,38 @@ final class KVCluster {
     }
 
     /// How long a run goes on after its last fault before hints are checked: the slowest
-    /// message sent under a drawn fault lands (loss windows stretch delays up to 5x, see
-    /// `FaultPlan.random`), requests still in flight time out (each may leave a hint), then a
-    /// handoff round trip follows the handoff timer. From the run's own settings, so a slower
-    /// network gets a longer horizon.
-    static func settleTime(_ policy: QuorumPolicy, _ network: NetworkConditions) -> SimDuration {
-        let slowest = network.delayMax * 5 + network.tailDelayMax
+    /// message sent under a drawn fault lands (`slowestDelivery`), requests still in flight
+    /// time out (each may leave a hint), then a handoff round trip follows the handoff timer.
+    /// From the run's own settings and faults, so a slower network or a slowed link gets a
+    /// longer horizon.
+    static func settleTime(_ policy: QuorumPolicy, _ network: NetworkConditions, plan: FaultPlan = .none) -> SimDuration {
         let roundTrip = (network.delayMax + network.tailDelayMax) * 2
-        return slowest + policy.timeout * 2 + StoreNode.handoffEvery * 2 + roundTrip * 2 + .milliseconds(500)
+        return slowestDelivery(network, plan: plan) + policy.timeout * 2 + StoreNode.handoffEvery * 2 + roundTrip * 2
+            + .milliseconds(500)
+    }
+
+    /// The longest a message sent while `plan`'s faults are in force can take to land: the
+    /// slowest network the plan sets, and at least the bound of a lossy period (which
+    /// stretches delays up to 5x, see `FaultPlan.random`), plus the longest extra delay of a
+    /// slowed link. A slowed link (swarm faults slow one by up to seconds) delays a message
+    /// by the extra it was sent with even after the heal, and a hint sent that way is only
+    /// stored, and can only be handed back, once it lands.
+    static func slowestDelivery(_ network: NetworkConditions, plan: FaultPlan) -> SimDuration {
+        var slowest = network.delayMax * 5 + network.tailDelayMax
+        var linkExtra = SimDuration.zero
+        for scheduled in plan.faults {
+            switch scheduled.fault {
+            case .network(let conditions): slowest = max(slowest, conditions.delayMax + conditions.tailDelayMax)
+            case .link(let link): linkExtra = max(linkExtra, link.extraDelay)
+            default: break
+            }
+        }
+        return slowest + linkExtra
+    }
+
+    /// When a run whose drawn faults end by `end` is over: `settle` after its last fault.
+    static func horizon(end: SimTime, plan: FaultPlan, settle: SimDuration) -> SimTime {
+        max(end, plan.faults.last?.at ?? .zero) + settle
     }
 
     func fail(_ invariant: String, _ detail: String) {

@@ -81,8 +81,8 @@ struct StalenessExperiment {
         for key in 0..<Self.keys {
             cluster.at(.milliseconds(UInt64(key) * 3)) { round(key, 1) }
         }
-        let settle = KVCluster.settleTime(policy, network)
-        cluster.run(until: .zero + span + settle)
+        let settle = KVCluster.settleTime(policy, network, plan: plan)
+        cluster.run(until: KVCluster.horizon(end: .zero + span, plan: plan, settle: settle))
         if cluster.violation == nil { cluster.checkDurability("end") }
         if cluster.violation == nil { cluster.checkHandoffComplete(settle: settle) }
         row.hints = cluster.hintsStored
