@@ -77,7 +77,8 @@ public enum SagaDemo {
             } else {
                 // Not a horizon: nothing was left to happen, so the saga can never finish.
                 outcome.shortfall?.detail += " when the run went quiet at \(sim.now), long before the horizon of "
-                    + "\(horizon(options)): no message, timer or fault was left, so it never will (a stall)"
+                    + "\(horizon(options)): no message, timer or fault was left, so it never will (a stall"
+                    + (sim.isUp(0) ? ")" : "; the orchestrator n0 is down and nothing restarts it)")
             }
         } else {
             outcome.violation = finding

@@ -46,3 +46,16 @@ func swarmSeedsWhoseEndWasSwallowedFinish(seed: Int) {
                                on: Timeline(format: .text, quiet: true) { _ in })
     #expect(outcome.verdict == .pass, "seed \(seed): \(String(describing: outcome.violation ?? outcome.shortfall))")
 }
+
+/// A run that goes quiet with sagas unfinished once cited "the horizon of 219000ms … the run
+/// stopped looking" while it had stopped at t=6000ms with nothing left to happen. It now says
+/// it stalled, when, and why here: the orchestrator went down for good.
+@Test func aStalledRunSaysItStalledNotThatItReachedTheHorizon() throws {
+    let run = try declared(["--faults", "none", "--inject", "55ms crash-after-write n0"])
+    #expect(run.outcome.verdict == .incomplete)
+    let detail = run.outcome.shortfall?.detail ?? ""
+    #expect(detail.hasPrefix("saga 2 never began when the run went quiet at 90.828ms"), "\(detail)")
+    #expect(detail.contains("(a stall; the orchestrator n0 is down and nothing restarts it)"))
+    #expect(!detail.contains("stopped looking"))
+    #expect(run.summary["invariants"] as? String == "safety held; not every saga finished (the run stalled)")
+}
