@@ -67,6 +67,7 @@ public struct LockNode: SimulatedNode {
     public mutating func receive(_ message: LockMessage, from sender: NodeID, _ context: inout NodeContext<LockNode>) {
         switch role {
         case .service(var s):
+            s.beginHandler()
             switch message {
             case let .acquire(req, mode, ttl, timeout):
                 s.acquire(sender, req: req, mode: mode, ttl: ttl, timeout: timeout, &context)
@@ -91,6 +92,7 @@ public struct LockNode: SimulatedNode {
     public mutating func fire(_ timer: Timer, _ context: inout NodeContext<LockNode>) {
         switch role {
         case .service(var s):
+            s.beginHandler()
             s.expire(&context)
             role = .service(s)
         case .client(var c):

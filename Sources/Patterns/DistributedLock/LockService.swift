@@ -9,6 +9,15 @@
 /// Everything (token counter, leases, waiters) is persisted before any reply leaves, so a
 /// restarted service neither reissues a token nor forgets a lease it granted.
 ///
+/// Its reports (grants, renewals, releases, expiries) are the lock's audit trail, and they are
+/// persisted with the table they describe: a crash that lands right after a write, before the
+/// handler's reports left, would otherwise leave grants and releases on disk that nobody outside
+/// ever heard of (the output-commit problem of rollback recovery: the outside world must agree
+/// with every state a process can recover to; Elnozahy, Alvisi, Wang & Johnson, ACM Computing
+/// Surveys 2002). Each report is numbered; the reports of the latest handler that wrote are
+/// kept on disk, and a restarted service reports them again before anything else. A reader
+/// skips the numbers it has seen.
+///
 /// Simplifications:
 /// - A single service process, not a replicated one (Chubby runs Paxos underneath; etcd and
 ///   ZooKeeper, Raft and Zab). Its crash makes the lock unavailable, not unsafe.
@@ -23,6 +32,13 @@ public struct LockService: Sendable {
         public var mode: LockMode
         public var token: UInt64
         public var expiresAt: SimTime
+    }
+
+    /// One report as the service made it: its number (from 1, never reused), when, and what.
+    public struct Report: Sendable {
+        public var number: UInt64
+        public var at: SimTime
+        public var output: LockOutput
     }
 
     public struct Waiter: Sendable, Equatable {
@@ -47,6 +63,9 @@ public struct LockService: Sendable {
     /// Per client: the newest request seen, and whether it timed out.
     var newestRequest: [NodeID: (req: UInt64, timedOut: Bool)] = [:]
     var flaw: Flaw?
+    /// How many reports the service has made, and those of its latest handler (see above).
+    public private(set) var reportsMade: UInt64 = 0
+    public private(set) var lastReports: [Report] = []
 
     public init(flaw: Flaw? = nil) { self.flaw = flaw }
 
@@ -55,6 +74,18 @@ public struct LockService: Sendable {
         var copy = self
         if flaw == .forgetsTokenCounter { copy.lastToken = 0 }
         return copy
+    }
+
+    /// Called before every handler: the reports kept on disk are those of the latest one that
+    /// wrote, and every handler that reports also writes (`commit`).
+    mutating func beginHandler() {
+        if !lastReports.isEmpty { lastReports = [] }
+    }
+
+    private mutating func report(_ output: LockOutput, _ context: inout NodeContext<LockNode>) {
+        reportsMade += 1
+        lastReports.append(Report(number: reportsMade, at: context.now, output: output))
+        context.output(output)
     }
 
     mutating func acquire(_ client: NodeID, req: UInt64, mode: LockMode, ttl: SimDuration,
@@ -80,7 +111,7 @@ public struct LockService: Sendable {
             return
         }
         leases[i].expiresAt = context.now + ttl
-        context.output(.renewed(token: token, expiresAt: leases[i].expiresAt))
+        report(.renewed(token: token, expiresAt: leases[i].expiresAt), &context)
         context.send(.renewed(token: token, expiresAt: leases[i].expiresAt, sentAt: sentAt), to: client)
         commit(&context)
     }
@@ -88,7 +119,7 @@ public struct LockService: Sendable {
     mutating func release(_ client: NodeID, token: UInt64, _ context: inout NodeContext<LockNode>) {
         guard let i = leases.firstIndex(where: { $0.token == token && $0.client == client }) else { return }
         leases.remove(at: i)
-        context.output(.released(token: token))
+        report(.released(token: token), &context)
         grantWhatCan(&context)
         commit(&context)
     }
@@ -98,13 +129,13 @@ public struct LockService: Sendable {
         let now = context.now
         var changed = false
         for lease in leases where lease.expiresAt <= now {
-            context.output(.expired(token: lease.token))
+            report(.expired(token: lease.token), &context)
             changed = true
         }
         leases.removeAll { $0.expiresAt <= now }
         for waiter in waiters where waiter.deadline <= now {
             newestRequest[waiter.client] = (waiter.req, true)
-            context.output(.waiterTimedOut(client: waiter.client))
+            report(.waiterTimedOut(client: waiter.client), &context)
             context.send(.acquireTimedOut(req: waiter.req), to: waiter.client)
             changed = true
         }
@@ -122,7 +153,7 @@ public struct LockService: Sendable {
             let lease = Lease(client: head.client, req: head.req, mode: head.mode, token: lastToken,
                               expiresAt: context.now + head.ttl)
             leases.append(lease)
-            context.output(.granted(client: lease.client, mode: lease.mode, token: lease.token, expiresAt: lease.expiresAt))
+            report(.granted(client: lease.client, mode: lease.mode, token: lease.token, expiresAt: lease.expiresAt), &context)
             context.send(.granted(req: lease.req, token: lease.token, mode: lease.mode, expiresAt: lease.expiresAt),
                          to: lease.client)
         }
@@ -144,8 +175,13 @@ public struct LockService: Sendable {
         }
     }
 
-    /// After a restart: re-arm the deadline timer (and expire what ran out while down).
+    /// After a restart: report again what the latest handler before the crash reported (a
+    /// crash between its write and its reports swallowed them), then re-arm the deadline timer
+    /// (and expire what ran out while down).
     mutating func restart(_ context: inout NodeContext<LockNode>) {
+        let unheard = lastReports
+        lastReports = []
+        if !unheard.isEmpty { context.output(.reportedAgain(unheard)) }
         expire(&context)
         commit(&context)
     }

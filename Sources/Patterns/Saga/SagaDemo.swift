@@ -71,8 +71,15 @@ public enum SagaDemo {
         var outcome = DemoOutcome()
         if finding?.invariant == SagaInvariantChecker.liveness {
             outcome.shortfall = finding
-            outcome.shortfall?.detail += " (the horizon of \(horizon(options)) follows from --burst, --drop, --dup, "
-                + "--transient and --action-attempts; the run stopped looking, nothing is known to be lost)"
+            if harness.reachedLimit {
+                outcome.shortfall?.detail += " (the horizon of \(horizon(options)) follows from --burst, --drop, --dup, "
+                    + "--transient and --action-attempts; the run stopped looking, nothing is known to be lost)"
+            } else {
+                // Not a horizon: nothing was left to happen, so the saga can never finish.
+                outcome.shortfall?.detail += " when the run went quiet at \(sim.now), long before the horizon of "
+                    + "\(horizon(options)): no message, timer or fault was left, so it never will (a stall"
+                    + (sim.isUp(0) ? ")" : "; the orchestrator n0 is down and nothing restarts it)")
+            }
         } else {
             outcome.violation = finding
         }

@@ -30,6 +30,9 @@ final class SagaHarness {
     /// Section titles to print once the clock reaches them (when their saga begins).
     private var sections: [(at: SimTime, title: String)] = []
 
+    /// Whether the run was stopped at its limit (rather than going quiet with nothing left to happen).
+    private(set) var reachedLimit = false
+
     init(sim: Simulator<SagaNode, Never>, timeline: Timeline, story: [SagaScenario], burst: [SagaScenario],
          scripted: Bool = true) {
         self.scripted = scripted
@@ -45,9 +48,10 @@ final class SagaHarness {
         submitNext(after: .milliseconds(10))
         while let occurrence = sim.step() {
             guard sim.now <= limit else {
+                reachedLimit = true
                 let open = scenarios.count - tally.ended.count
                 return SagaBreach(invariant: SagaInvariantChecker.liveness,
-                                  detail: "\(open) of \(scenarios.count) sagas still running at \(limit)")
+                                  detail: "\(open) of \(scenarios.count) sagas not finished at \(limit)")
             }
             narrate(occurrence)
             if let breach = checker.audit(sim.disks) { return breach }
@@ -92,6 +96,8 @@ final class SagaHarness {
                 sim.inject(.restart(0), after: down)
             }
         case .finished:
+            // A restarted orchestrator may announce again an end this client has heard.
+            guard tally.ended[event.saga] == nil else { break }
             tally.ended[event.saga] = sim.now
             tally.outcomes[event.saga] = event.outcome
             if nextScripted <= storyCount && event.saga == scenarios[nextScripted - 1].saga {

@@ -120,7 +120,8 @@ public struct SagaInvariantChecker: Sendable {
     public func finalCheck(_ disks: [SagaDisk?], sagas: [Int]) -> SagaBreach? {
         for saga in sagas {
             guard let outcome = histories[saga]?.outcome else {
-                return SagaBreach(invariant: Self.liveness, detail: "saga \(saga) never finished")
+                let what = histories[saga] == nil ? "never began" : "never finished"
+                return SagaBreach(invariant: Self.liveness, detail: "saga \(saga) \(what)")
             }
             for step in SagaStep.allCases {
                 guard case .participant(_, let state)? = disks[step.node] else { continue }

@@ -42,7 +42,21 @@ public struct SagaOrchestrator: Sendable {
     /// After a restart: replay the log and resume every unfinished saga. A request the log
     /// says was started is resent under its key; a log that stops between two records (a step
     /// done but the next not yet started) resumes with the next transition.
+    ///
+    /// It first announces again the end of the saga its last step before the crash finished,
+    /// if that step finished one. Every transition is durable before anything it announces
+    /// leaves, so a crash right after the write that ends a saga swallows the announcement, and
+    /// a client waiting for it would wait forever (the output-commit problem: the outside world
+    /// must agree with every state a process can recover to; Elnozahy, Alvisi, Wang & Johnson,
+    /// ACM Computing Surveys 2002). Only the last step's announcements can be lost that way, and
+    /// a step that finishes a saga records `finished` last, so the log's last record tells.
+    /// A client that had heard it ignores the repeat.
     public mutating func recover(_ effects: inout SagaEffects) {
+        if case .finished(let saga, let outcome)? = log.records.last {
+            effects.events.append(SagaEvent(.finished, saga: saga, outcome: outcome,
+                "saga \(saga) \(outcome == .committed ? "COMMITTED" : "COMPENSATED"), announced again after the "
+                    + "restart: the crash may have swallowed the first announcement"))
+        }
         for history in log.histories() where history.outcome == nil {
             let saga = history.saga
             let next = resumePoint(history)

@@ -82,7 +82,8 @@ struct SagaReport {
             ("messages dropped", JSONValue(sim.stats.messagesDropped)),
             ("messages duplicated", JSONValue(sim.stats.messagesDuplicated)),
             ("invariants", .string(outcome.violation.map { "BROKEN: \($0.invariant)" }
-                ?? (outcome.shortfall != nil ? "safety held; not every saga finished within the horizon"
+                ?? (outcome.shortfall != nil
+                    ? "safety held; not every saga finished " + (harness.reachedLimit ? "within the horizon" : "(the run stalled)")
                     : "held: at-most-once, no-phantom-compensation, reverse-order, "
                     + "no-action-after-compensation, all-or-nothing, saga-liveness"))),
             ("simulated ms", JSONValue(sim.now.nanoseconds / 1_000_000)),

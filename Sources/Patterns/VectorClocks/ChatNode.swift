@@ -8,8 +8,18 @@
 /// retransmits unacknowledged copies every `retransmitEvery` (the paper assumes reliable
 /// FIFO-less channels; this is the cheapest way to get them over a lossy, partitioned network).
 ///
+/// Recovery: the whole state is persisted after every handler, with the transcript of every
+/// line the node has shown. A crash can land between that write and the handler's effects
+/// (the write durable, nothing shown yet): the disk then says a post was delivered that the
+/// reader never saw, and later posts that depend on it would be shown without it. Rollback
+/// recovery states the rule this breaks: the outside world must be consistent with every state
+/// a process can recover to (the output-commit problem; Elnozahy, Alvisi, Wang & Johnson, "A
+/// Survey of Rollback-Recovery Protocols in Message-Passing Systems", ACM Computing Surveys
+/// 2002). A restarted node therefore redraws its screen from the durable transcript before it
+/// handles anything else, so a line a crash swallowed is shown before any line after it.
+///
 /// Simplifications:
-/// - The whole state is persisted after every handler, so a crash loses nothing but time.
+/// - The screen is redrawn whole; a reader (the harness) skips the lines it has already seen.
 /// - Static membership: the cluster is fixed at boot.
 import Simulation
 
@@ -33,6 +43,14 @@ public struct ChatNode<Rule: ChatDeliveryRule>: SimulatedNode {
         case heldBack(Post, waitingFor: (node: NodeID, sequence: UInt64))
         /// `released` is true when the post had been held back.
         case delivered(Post, released: Bool)
+        /// After a restart: the whole durable transcript, oldest line first.
+        case redrawn([TranscriptLine])
+    }
+
+    /// One line the node has shown: a post it sent, or one it delivered.
+    public enum TranscriptLine: Sendable {
+        case sent(Post)
+        case delivered(Post)
     }
 
     public struct State: Sendable {
@@ -44,6 +62,8 @@ public struct ChatNode<Rule: ChatDeliveryRule>: SimulatedNode {
         /// `ImmediateRule`, which cannot use the queue's counters.
         var seen = Set<UInt64>()
         var unacked: [(to: NodeID, post: Post)] = []
+        /// Every line shown, in order: what a restart redraws.
+        var transcript: [TranscriptLine] = []
     }
 
     public static var retransmitEvery: SimDuration { .milliseconds(30) }
@@ -59,6 +79,7 @@ public struct ChatNode<Rule: ChatDeliveryRule>: SimulatedNode {
     }
 
     public mutating func start(_ context: inout NodeContext<ChatNode>) {
+        if !state.transcript.isEmpty { context.output(.redrawn(state.transcript)) }
         if !state.unacked.isEmpty { context.setTimer(.retransmit, after: Self.retransmitEvery) }
     }
 
@@ -74,6 +95,7 @@ public struct ChatNode<Rule: ChatDeliveryRule>: SimulatedNode {
         }
         state.clock.merge(post.clock)
         state.seen.insert(key(post))
+        state.transcript.append(.sent(post))
         context.output(.sent(post))
         for peer in cluster where peer != id {
             state.unacked.append((peer, post))
@@ -121,6 +143,7 @@ public struct ChatNode<Rule: ChatDeliveryRule>: SimulatedNode {
         state.seen.insert(key(post))
         state.clock.merge(post.clock)
         state.lamport.receive(post.payload.lamport)
+        state.transcript.append(.delivered(post))
         context.output(.delivered(post, released: released))
     }
 

@@ -73,9 +73,7 @@ struct ChatSimulation<Rule: ChatDeliveryRule> {
     private mutating func handle(_ output: Node.Output, at node: NodeID, _ sim: Simulator<Node, Cue>) {
         switch output {
         case let .sent(post):
-            result.history.recordSend(id: post.payload.id, node: node, clock: post.clock, lamport: post.payload.lamport)
-            timeline?.event(sim.now, node: node, "post",
-                            "m\(post.payload.id) \"\(post.payload.text)\" V=\(dense(post.clock)) L=\(post.payload.lamport)")
+            sent(post, at: node, sim, kind: "post")
         case let .heldBack(post, gap):
             result.holdBacks += 1
             heldSince[post.payload.id, default: Array(repeating: .zero, count: script.nodes)][node] = sim.now
@@ -84,10 +82,37 @@ struct ChatSimulation<Rule: ChatDeliveryRule> {
                                 + "delivered so far \(dense(sim.nodes[node]?.state.queue.delivered ?? VectorClock()))")
         case let .delivered(post, released):
             delivered(post, released: released, at: node, sim)
+        case let .redrawn(transcript):
+            redrawn(transcript, at: node, sim)
         }
     }
 
-    private mutating func delivered(_ post: Node.Post, released: Bool, at node: NodeID, _ sim: Simulator<Node, Cue>) {
+    /// A restarted node's screen, redrawn from its disk: the lines this harness has seen are
+    /// skipped; a line it has not seen is one a crash swallowed between the node's write and
+    /// its output, and is taken as shown now (and checked like any other).
+    private mutating func redrawn(_ transcript: [Node.TranscriptLine], at node: NodeID, _ sim: Simulator<Node, Cue>) {
+        for line in transcript {
+            switch line {
+            case let .sent(post) where result.history.record(post.payload.id) == nil:
+                sent(post, at: node, sim, kind: "redraw")
+            case let .delivered(post) where !result.history.delivered[node].contains(post.payload.id):
+                delivered(post, released: false, at: node, sim, kind: "redraw")
+            default:
+                continue
+            }
+            if result.violation != nil { return }
+        }
+    }
+
+    private mutating func sent(_ post: Node.Post, at node: NodeID, _ sim: Simulator<Node, Cue>, kind: String) {
+        result.history.recordSend(id: post.payload.id, node: node, clock: post.clock, lamport: post.payload.lamport)
+        timeline?.event(sim.now, node: node, kind,
+                        "m\(post.payload.id) \"\(post.payload.text)\" V=\(dense(post.clock)) L=\(post.payload.lamport)")
+    }
+
+    /// `kind` is nil for a delivery as it happens ("deliver" or "release").
+    private mutating func delivered(_ post: Node.Post, released: Bool, at node: NodeID, _ sim: Simulator<Node, Cue>,
+                                    kind: String? = nil) {
         let id = post.payload.id
         result.deliveries += 1
         result.endTime = sim.now
@@ -97,7 +122,7 @@ struct ChatSimulation<Rule: ChatDeliveryRule> {
             result.maxHold = max(result.maxHold, sim.now - since)
             note = " (held \(sim.now - since))"
         }
-        timeline?.event(sim.now, node: node, released ? "release" : "deliver", describe(post) + note)
+        timeline?.event(sim.now, node: node, kind ?? (released ? "release" : "deliver"), describe(post) + note)
         if id == 1 && node == 1 && !replyScheduled {
             replyScheduled = true
             sim.schedule(.speak(node: 1, id: 2), after: .milliseconds(2))

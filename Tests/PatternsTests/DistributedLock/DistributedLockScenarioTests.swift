@@ -13,7 +13,8 @@ import Testing
 ///         queues one job on client nC: take the lock, (pause, then) write or read once, renew
 ///         every ttl/3, release after `hold`. The client model has no separate release
 ///         command: its release is the end of `hold`.
-///     crash nX | restart nX | isolate nX | partition n0|n1,n2 | heal | cut nA->nB | delay nA->nB 500ms
+///     crash nX | crash-after-write nX | restart nX | isolate nX | partition n0|n1,n2 | heal
+///     cut nA->nB | delay nA->nB 500ms
 ///         a fault now, in `--inject`'s words (`FaultScript`).
 ///     run DURATION [msgs=on] [show=jobs]
 ///                              advances the clock; prints each report, fault and lost message
@@ -35,7 +36,7 @@ final class LockScenario {
         switch stanza.command {
         case "nodes": return boot(stanza)
         case "acquire": return acquire(stanza)
-        case "crash", "restart", "isolate", "partition", "heal", "cut", "delay":
+        case "crash", "crash-after-write", "restart", "isolate", "partition", "heal", "cut", "delay":
             guard let sim else { return "error: nodes first" }
             return sim.inject(stanza.text).map { "error: \($0)" } ?? "ok"
         case "run":
@@ -112,11 +113,22 @@ final class LockScenario {
                 var shown = !jobsOnly
                 if case .jobDone = output { shown = true }
                 if shown { lines.append("\(at)n\(node) \(Self.describe(output))") }
-                let before = auditor.corruptions.count
-                if let (invariant, detail) = auditor.observe(output, at: sim.now) {
-                    lines.append("\(at)AUDIT broken \(invariant): \(detail)")
+                // As in the demo: a restarted service's reports the auditor has not seen, at their own time.
+                let reports: [(LockOutput, SimTime)] = if case .reportedAgain(let again) = output {
+                    auditor.unseen(again).map { ($0.output, $0.at) }
+                } else {
+                    [(output, sim.now)]
                 }
-                for found in auditor.corruptions.dropFirst(before) { lines.append("\(at)AUDIT corruption: \(found)") }
+                for (report, time) in reports {
+                    if case .reportedAgain = output, !jobsOnly {
+                        lines.append("\(at)  unseen until now, made at \(time): n\(node) \(Self.describe(report))")
+                    }
+                    let before = auditor.corruptions.count
+                    if let (invariant, detail) = auditor.observe(report, at: time) {
+                        lines.append("\(at)AUDIT broken \(invariant): \(detail)")
+                    }
+                    for found in auditor.corruptions.dropFirst(before) { lines.append("\(at)AUDIT corruption: \(found)") }
+                }
             }
             return true
         }
@@ -186,6 +198,8 @@ final class LockScenario {
         case let .readBy(client, token): return "serves a read to n\(client), token \(token)"
         case let .jobDone(_, job, result): return "job \(job) done: \(result)"
         case .note(let text): return text
+        case .reportedAgain(let reports):
+            return "reports again, after its restart, reports \(reports.map { "#\($0.number)" }.joined(separator: ", "))"
         }
     }
 

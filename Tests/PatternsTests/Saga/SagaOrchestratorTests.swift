@@ -171,3 +171,27 @@ private func reply(_ o: inout SagaOrchestrator, _ key: String, _ result: SagaRep
         #expect(o.log.histories()[0].outcome == outcome)
     }
 }
+
+/// A crash right after the write that ends a saga swallows its announcement: the restarted
+/// orchestrator announces that end again, and only that one (an older end is not repeated).
+@Test func recoveryAnnouncesAgainTheEndItsLastStepWrote() {
+    var o = SagaOrchestrator(config: config)
+    var e = effects()
+    o.begin(saga: 1, fixture: .succeeds, &e)
+    for step in ["flight", "hotel", "car", "payment"] { _ = reply(&o, "s1-\(step)-do", .done) }
+    var restarted = SagaOrchestrator(config: config, log: o.log)
+    var recovery = effects()
+    restarted.recover(&recovery)
+    #expect(recovery.events.map(\.kind) == [.finished])
+    #expect(recovery.events.first?.saga == 1 && recovery.events.first?.outcome == .committed)
+    #expect(!recovery.persist && recovery.sends.isEmpty)
+
+    // Once another saga has begun after it, saga 1's end is not the last write any more.
+    var next = effects()
+    restarted.begin(saga: 2, fixture: .succeeds, &next)
+    var again = SagaOrchestrator(config: config, log: restarted.log)
+    var second = effects()
+    again.recover(&second)
+    #expect(!second.events.contains { $0.kind == .finished })
+    #expect(sent(second) == ["s2-flight-do"])
+}
