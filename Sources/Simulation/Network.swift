@@ -100,10 +100,12 @@ public enum Fault: Equatable, Sendable, CustomStringConvertible {
     /// write is durable, before any message or output of that handler (or waiting for that
     /// write) leaves. A `restart` of the node disarms it.
     case crashAfterWrite(NodeID)
-    /// Arms a crash in the middle of a write: the node crashes as soon as it has handed its
-    /// next write to a disk that takes time, so the write is lost; messages it sent ahead of
-    /// its writes have left, those waiting for the write never do. On an instant disk there
-    /// is no middle, and it acts as `crashAfterWrite`. A `restart` of the node disarms it.
+    /// Arms a crash in the middle of a write: the node's next write that messages overtake
+    /// (sent ahead of the write: a candidate's vote requests, a leader's entries) on a disk
+    /// that takes time never lands; the node crashes the moment before it would have. Whatever
+    /// the node did meanwhile happened, what waited for the write never leaves. Crashes land
+    /// where a protocol bets on a write it has not finished. On an instant disk there is no
+    /// middle, and it acts as `crashAfterWrite`. A `restart` of the node disarms it.
     case crashDuringWrite(NodeID)
 
     public var description: String {

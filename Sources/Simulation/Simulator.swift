@@ -294,6 +294,11 @@ public final class Simulator<Node: SimulatedNode, External> {
             case let .writeDone(id, write):
                 // Gone when the node crashed with the write in flight.
                 guard nodes[id] != nil, writes[id].first?.id == write else { return nil }
+                if writes[id][0].torn {
+                    // The write never lands: the node goes down with it, and with what waited for it.
+                    springTrap(id)
+                    return nil
+                }
                 let done = writes[id].removeFirst()
                 writesInFlight -= 1
                 disks[id] = done.durable
@@ -321,8 +326,10 @@ public final class Simulator<Node: SimulatedNode, External> {
                 stats.crashes += 1
                 traceState(id)
             case .restart(let id):
+                // The planned restart disarms every trap, one already holding a write included.
                 crashOnWrite.remove(id)
                 crashMidWrite.remove(id)
+                for index in writes[id].indices { writes[id][index].torn = false }
                 guard nodes[id] == nil else { return }
                 stats.restarts += 1
                 boot(id)
@@ -364,13 +371,9 @@ public final class Simulator<Node: SimulatedNode, External> {
         private mutating func dispatch(_ id: NodeID, _ body: (inout Node, inout NodeContext<Node>) -> Void) {
             context.reset(now: now, id: id)
             body(&nodes[id]!, &context)
-            // A trap springs before any effect but the write itself (durable with instant
-            // storage, in flight and then lost otherwise) and, mid-write, the messages sent ahead.
-            if context.persisted != nil, let trap = store(id) {
+            // With instant storage the write is durable now: a trap springs before any effect.
+            if context.persisted != nil && store(id) {
                 for output in context.outputs where Node.isReport(output) { outputs.append((id, output)) }
-                if trap == .duringWrite {
-                    for send in context.sends where !send.waits { transmit(send.message, from: id, to: send.to) }
-                }
                 springTrap(id)
                 return
             }
@@ -402,8 +405,8 @@ public final class Simulator<Node: SimulatedNode, External> {
 
         /// Applies the handler's write: at once with instant storage (and then, if asked, tells
         /// the node within the same handler's effects), or queued on the node's disk. Returns
-        /// the trap that sprang, if any: the node must crash before it is told.
-        private mutating func store(_ id: NodeID) -> SprungTrap? {
+        /// whether a trap sprang on an instant write: the node must crash before it is told.
+        private mutating func store(_ id: NodeID) -> Bool {
             guard storage.isInstant && writes[id].isEmpty else {
                 var latency = storage.writeLatency
                 if storage.writeJitter > .zero {
@@ -413,25 +416,28 @@ public final class Simulator<Node: SimulatedNode, External> {
                 diskFreeAt[id] = done
                 nextWrite += 1
                 writesInFlight += 1
-                writes[id].append(PendingWrite(id: nextWrite, durable: context.persisted!,
-                                               notify: context.notifyWhenDurable))
+                var write = PendingWrite<Node>(id: nextWrite, durable: context.persisted!, notify: context.notifyWhenDurable)
+                // Only a write that messages overtake has a middle worth crashing in.
+                if !crashMidWrite.isEmpty, crashMidWrite.contains(id), context.sends.contains(where: { !$0.waits }) {
+                    crashMidWrite.remove(id)
+                    write.torn = true
+                }
+                writes[id].append(write)
                 queue.push(.writeDone(id, write: nextWrite), at: done)
-                return !crashMidWrite.isEmpty && crashMidWrite.contains(id) ? .duringWrite : nil
+                return false
             }
             while let durable = context.persisted {
                 disks[id] = durable
                 if let trace { trace.record(persistRecord(id)) }
                 if (!crashOnWrite.isEmpty && crashOnWrite.contains(id))
-                    || (!crashMidWrite.isEmpty && crashMidWrite.contains(id)) { return .afterWrite }
-                guard context.notifyWhenDurable else { return nil }
+                    || (!crashMidWrite.isEmpty && crashMidWrite.contains(id)) { return true }
+                guard context.notifyWhenDurable else { return false }
                 context.persisted = nil
                 context.notifyWhenDurable = false
                 nodes[id]!.persisted(durable, &context)
             }
-            return nil
+            return false
         }
-
-        enum SprungTrap { case afterWrite, duringWrite }
 
         private mutating func transmit(_ message: Node.Message, from: NodeID, to: NodeID) {
             stats.messagesSent += 1

@@ -34,4 +34,6 @@ struct PendingWrite<Node: SimulatedNode> {
     var durable: Node.Durable
     var notify: Bool
     var sends: [(to: NodeID, message: Node.Message)] = []
+    /// A `crashDuringWrite` trap holds this write: the node crashes the moment before it lands.
+    var torn = false
 }

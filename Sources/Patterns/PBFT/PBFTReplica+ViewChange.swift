@@ -15,8 +15,9 @@ import Simulation
 ///
 /// Simplifications:
 /// - A replica re-multicasts its VIEW-CHANGE every timeout period until the new view is
-///   installed; a primary that receives a VIEW-CHANGE for the view it already leads re-sends its
-///   NEW-VIEW to that replica (the paper's retransmission is more general).
+///   installed; a replica that receives a VIEW-CHANGE for a view whose NEW-VIEW it sent (the
+///   view it leads, or one it has since moved past) re-sends that NEW-VIEW to the sender (the
+///   paper's retransmission is more general).
 
 extension PBFTReplica {
     mutating func startViewChange(to newView: Int, reason: String, _ context: inout Context) {
@@ -45,11 +46,14 @@ extension PBFTReplica {
             context.output(.rejected(from: sender, reason: "invalid view-change"))
             return
         }
-        if vc.newView == view && !viewChanging {
-            if isPrimary, let nv = lastNewView, nv.view == view { emit(.newView(nv), to: sender, &context) }
+        if vc.newView < view || (vc.newView == view && !viewChanging) {
+            // The sender still waits for a view this replica has installed or moved past. If
+            // this replica was that view's primary, the NEW-VIEW it sent was lost on the way:
+            // send it again, or the sender waits forever (its new-view timer needs 2f+1 view
+            // changes, and the replicas that moved on no longer send theirs for that view).
+            if let nv = lastNewView, nv.view == vc.newView { emit(.newView(nv), to: sender, &context) }
             return
         }
-        guard vc.newView >= view else { return }
         record(vc, &context)
         // f+1 replicas want a higher view: at least one is correct, so join the smallest.
         let higher = viewChanges.keys.sorted().filter { $0 > view }

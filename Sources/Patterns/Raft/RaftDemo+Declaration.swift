@@ -106,7 +106,6 @@ extension RaftDemo: DemoDefinition {
         let horizon = RaftHorizon(config: config, workload: workload, network: baseline, storage: storage(options),
                                   quietAfter: max(faultEnd, plan.faults.last?.at ?? .zero))
         return [
-            ("check-quorum", .bool(config.checkQuorum)),
             ("heartbeat-ms", JSONValue(config.heartbeat.milliseconds)),
             ("election-timeout-ms", .string("\(config.electionTimeoutMin.milliseconds)-\(config.electionTimeoutMax.milliseconds)")),
             ("network-ms", .string("\(baseline.delayMin.milliseconds)-\(baseline.delayMax.milliseconds)")),

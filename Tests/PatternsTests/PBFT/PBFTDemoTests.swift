@@ -91,3 +91,12 @@ func atMostFFaultyNeverBreaksSafetyOrLiveness(behaviour: ByzantineBehaviour) {
     }
     #expect(found == "agreement")
 }
+
+/// Seed 396 under swarm faults: n1 sends NEW-VIEW 1 into heavy loss and moves on to view 2;
+/// n2 and n3 never got it and wait in view 1 with too few view changes to start their timer.
+/// A replica asked for a view whose NEW-VIEW it sent sends it again, so all reach view 2.
+@Test func aLostNewViewIsSentAgainToReplicasStillAskingForIt() {
+    let (outcome, lines) = runBFT(PBFTDemo.Options(seed: 396, faults: .swarm([.partition, .drop])))
+    #expect(outcome.verdict == .pass, "\(String(describing: outcome.finding))")
+    #expect(lines.contains { $0.contains("NEW-VIEW 2") })
+}

@@ -203,6 +203,18 @@ import Testing
         #expect(context.outputs.contains(.reply(ClientReply(client: 1, sequence: 1, status: .done(.value(nil))))))
     }
 
+    /// Figure 2, AppendEntries step 5: a follower holding a stale tail (entries 2 and 3 of term
+    /// 1, never committed) learns of commit index 3 from a message that vouches only for its
+    /// log through index 1. It may commit through 1; the broken build commits its stale tail.
+    @Test(arguments: [nil, RaftFlaw.commitsPastLastNewEntry])
+    func aFollowerCommitsNoFurtherThanTheMessageVouches(flaw: RaftFlaw?) {
+        var follower = Self.node(1, term: 1, log: [1, 1, 1], config: RaftConfig(preVote: false, flaw: flaw))
+        var context = Self.context()
+        follower.receive(.appendEntries(AppendEntries(term: 2, leader: 0, prevLogIndex: 1, prevLogTerm: 1, entries: [],
+                                                      leaderCommit: 3, round: 1)), from: 0, &context)
+        #expect(follower.commitIndex == (flaw == nil ? 1 : 3))
+    }
+
     /// A follower that answers a request of an earlier term after it moved to this one echoes
     /// that request's round, which may be high (another incarnation's count). It must not
     /// confirm this leader's reads; the broken build that counts it answers at once.
