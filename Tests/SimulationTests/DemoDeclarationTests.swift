@@ -50,7 +50,7 @@ enum ToyDemo: DemoDefinition {
         (["--nodes", "7", "--inject", "1s crash n6", "--inject", "soon heal"], "must start with a time"),
         (["--inject", "1s partition n0|n0"], "names a node in two groups"),
         (["--inject", "1s delay n0->n0 5ms"], "needs a link and a delay"),
-        (["--inject", "1s explode n1"], "knows crash, crash-after-write, restart, partition, isolate, heal, delay and cut"),
+        (["--inject", "1s explode n1"], "knows crash, crash-after-write, crash-during-write, restart, partition, isolate, heal, delay and cut"),
     ])
     func badWordsAreOneLineNamingTheRule(_ words: [String], message: String) {
         guard case .failure(let error) = parse(words) else {
@@ -82,7 +82,7 @@ enum ToyDemo: DemoDefinition {
         ("2.5s crash n2", "2500ms crash n2"), ("3s partition n0,n1|n2,n3,n4", "3s partition n0,n1|n2,n3,n4"),
         ("3.2s isolate n1", "3200ms partition n1|n0,n2,n3,n4"), ("4s heal", "4s heal"),
         ("1s delay n0->n3 1500ms", "1s delay n0->n3 1500ms"), ("750us cut n4->n0", "750us cut n4->n0"), ("1.0000005s heal", "1000000500ns heal"),
-        ("2s crash-after-write n1", "2s crash-after-write n1"),
+        ("2s crash-after-write n1", "2s crash-after-write n1"), ("2s crash-during-write n3", "2s crash-during-write n3"),
     ])
     func injectionsReadBackInTheirOwnWords(_ typed: String, _ printed: String) throws {
         let fault = try FaultScript.parse(typed, nodeCount: 5).get()

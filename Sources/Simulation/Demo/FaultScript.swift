@@ -59,7 +59,7 @@ public enum FaultScript {
             guard let (from, to) = link(words[2]) else { return fail("needs a link, such as cut n0->n3") }
             fault = .link(LinkFault(from: from, to: to, cut: true))
         default:
-            return fail("knows crash, crash-after-write, restart, partition, isolate, heal, delay and cut")
+            return fail("knows crash, crash-after-write, crash-during-write, restart, partition, isolate, heal, delay and cut")
         }
         return .success(ScheduledFault(at: .zero + at, fault))
     }
