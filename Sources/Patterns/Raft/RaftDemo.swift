@@ -101,6 +101,8 @@ public enum RaftDemo {
             timeline.note("disk for this seed: writes durable after \(storage.writeLatency.milliseconds)"
                 + "–\((storage.writeLatency + storage.writeJitter).milliseconds) ms")
         }
+        var nemesis = RaftNemesis.draw(options, faultEnd: faultEnd)
+        if let nemesis { timeline.note("nemesis for this seed: \(nemesis)") }
         printFaults(options, plan: plan, on: timeline)
 
         let cluster = RaftCluster(seed: options.seed, nodeCount: options.nodes, config: config,
@@ -122,6 +124,7 @@ public enum RaftDemo {
             if case .external(.script(let step)) = occurrence { story?.perform(step, on: cluster, timeline: timeline) }
             clients.observe(occurrence, on: cluster)
             narrator.observe(occurrence, cluster: cluster, clients: clients)
+            nemesis?.observe(cluster)
             guard cluster.now >= quietAfter else { return true }
             if clients.isDone && (story?.isFinished ?? true) && cluster.isConverged {
                 converged = true

@@ -105,6 +105,17 @@ import Testing
         #expect(lines.joined(separator: "\n").contains("n3   armed"))
     }
 
+    /// Seed 6809 under swarm faults draws a slow disk and a nemesis that crashes new leaders:
+    /// a candidate that counted its own vote before writing it wins, crashes with the write in
+    /// flight, and votes for another in the same term. The correct protocol passes the seed.
+    @Test func theNemesisCatchesACandidateCountingItsVoteEarly() {
+        let broken = Self.lines(RaftDemo.Options(seed: 6809, faults: .swarm(.all), flaw: .countsOwnVoteEarly)).1
+        #expect(broken.violation?.invariant == "election safety")
+        let (lines, correct) = Self.lines(RaftDemo.Options(seed: 6809, faults: .swarm(.all)))
+        #expect(correct.verdict == .pass, "\(String(describing: correct.finding))")
+        #expect(lines.contains { $0.contains("nemesis for this seed") })
+    }
+
     /// The same runs with disks that take 14 ms per write (the election experiment's), so that
     /// candidates overlap their vote requests with their own writes: still safe, still
     /// linearizable, under crashes and everything else.
