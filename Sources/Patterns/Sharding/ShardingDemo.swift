@@ -20,8 +20,9 @@ public enum ShardingDemo {
         public var hotPerMille: UInt32 = 600
         public var moves = 3
         public var lossPerMille: UInt32 = 10
-        /// `story` cuts a node off during the first move; `none` does not; `partition`, `drop`
-        /// or `all` draw cuts, one-way links, slow links and lossy periods from the seed instead.
+        /// `story` cuts a node off during the first move; `none` does not; `crash`, `partition`,
+        /// `drop` or `all` draw crashes of any node, cuts, one-way links, slow links and lossy
+        /// periods from the seed instead.
         public var faults = FaultMode.story
         /// The broken variant for tests: switch ownership without freeze and catch-up.
         public var unsafeSkipCatchUp = false
