@@ -30,6 +30,8 @@ extension ReadReplicasDemo: DemoDefinition {
                          help: "How long a replica holds a read for the log to catch up; 0 redirects at once."),
                 .faults(\.faults, offers: .all, story: true,
                         help: "story crashes one replica mid-run (the seed picks which and when); drawn kinds strike any node instead."),
+                .flag("forget-tokens", \.forgetTokens,
+                      help: "Sessions claim tokens but the client never sends them (broken on purpose).").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("prefix consistency", .safety, "every read returns a value of a prefix of the primary's log"),
