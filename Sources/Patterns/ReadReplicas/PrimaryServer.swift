@@ -11,12 +11,28 @@ import Simulation
 ///   (at most `batch`); if a replica's acknowledged position has not moved for `resendAfter`
 ///   it starts again from there (lost batches). A restarted replica says hello with the LSN it
 ///   had replayed, and shipping resumes from there.
-/// - The primary never fails (failover is another pattern); values are the LSN of the write.
+/// - The primary is never replaced (failover is another pattern): it may crash, and restarts
+///   from its write-ahead log; values are the LSN of the write.
+/// - A client numbers its operations, one at a time, and retries a write until answered; the
+///   primary answers a retry with the LSN it gave the first copy, and ignores copies older than
+///   the client's latest (client sequence numbers, as in Ongaro's Raft thesis, §6.3), so a write
+///   is in the log at most once.
 public struct PrimaryServer: Sendable {
     public struct Entry: Sendable, Equatable {
         public var lsn: Int
         public var key: Int
         public var committedAt: SimTime
+        /// Who wrote it, with which operation number (-1: unknown), for answering retries.
+        public var client: NodeID = -1
+        public var op: Int = -1
+    }
+
+    /// What a write request gets: a new entry, the entry an earlier copy made, or nothing (a
+    /// copy of an operation the client has since moved past).
+    enum WriteAnswer: Equatable {
+        case appended(lsn: Int)
+        case again(lsn: Int)
+        case stale
     }
 
     struct Follower: Sendable {
@@ -27,9 +43,11 @@ public struct PrimaryServer: Sendable {
     }
 
     /// log[i] has LSN i + 1.
-    public private(set) var log: [Entry] = []
+    private(set) var log = WriteAheadLog()
     /// The LSN of the last write of each key (0: never written).
     public private(set) var versions: [Int]
+    /// Per client, its latest operation in the log and that operation's LSN.
+    private var latest: [NodeID: (op: Int, lsn: Int)] = [:]
     var followers: [Follower]
     let batch = 64
     let resendAfter = SimDuration.milliseconds(100)
@@ -41,10 +59,32 @@ public struct PrimaryServer: Sendable {
 
     public var lsn: Int { log.count }
 
+    /// The time the write with index `i` (LSN `i + 1`) was committed.
+    func committedAt(_ i: Int) -> SimTime { log[i].committedAt }
+
     mutating func write(key: Int, at now: SimTime) -> Int {
         log.append(Entry(lsn: log.count + 1, key: key, committedAt: now))
         versions[key] = log.count
         return log.count
+    }
+
+    /// A client's write: appended once, whatever the number of copies that arrive.
+    mutating func write(key: Int, client: NodeID, op: Int, at now: SimTime) -> WriteAnswer {
+        if let last = latest[client], op <= last.op { return op == last.op ? .again(lsn: last.lsn) : .stale }
+        log.append(Entry(lsn: log.count + 1, key: key, committedAt: now, client: client, op: op))
+        versions[key] = log.count
+        latest[client] = (op, log.count)
+        return .appended(lsn: log.count)
+    }
+
+    /// After a restart: the log from disk, and what follows from it.
+    mutating func restore(_ durable: WriteAheadLog) {
+        log = durable
+        for i in 0..<durable.count {
+            let entry = durable[i]
+            versions[entry.key] = entry.lsn
+            if entry.client >= 0 { latest[entry.client] = (entry.op, entry.lsn) }
+        }
     }
 
     /// The batches to send now, one per replica that is behind.
@@ -60,7 +100,7 @@ public struct PrimaryServer: Sendable {
             // Nothing was in flight: the resend clock starts with this batch.
             if start == followers[i].acked + 1 { followers[i].lastProgress = now }
             let end = min(log.count, start + batch - 1)
-            out.append((followers[i].node, start, Array(log[(start - 1)..<end])))
+            out.append((followers[i].node, start, log.entries((start - 1)..<end)))
             followers[i].nextToSend = end + 1
         }
         return out

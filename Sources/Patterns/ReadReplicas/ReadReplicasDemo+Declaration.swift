@@ -28,7 +28,10 @@ extension ReadReplicasDemo: DemoDefinition {
                 .integer("write-per-mille", \.writePerMille, in: 0...1_000, help: "Writes per mille of operations."),
                 .integer("max-wait-ms", \.maxWaitMs, in: 0...1_000,
                          help: "How long a replica holds a read for the log to catch up; 0 redirects at once."),
-                .faults(\.faults, offers: [], story: true, help: "story crashes one replica mid-run (the seed picks which and when)."),
+                .faults(\.faults, offers: .all, story: true,
+                        help: "story crashes one replica mid-run (the seed picks which and when); drawn kinds strike any node instead."),
+                .flag("forget-tokens", \.forgetTokens,
+                      help: "Sessions claim tokens but the client never sends them (broken on purpose).").asBrokenVariant(),
             ],
             invariants: [
                 DemoInvariant("prefix consistency", .safety, "every read returns a value of a prefix of the primary's log"),

@@ -8,8 +8,12 @@ import Simulation
 /// Data", PDIS 1994), where a replica serves a read only once it has replayed the session's
 /// highest LSN, else holds it briefly or sends it to the primary.
 ///
-/// Simplifications: see each file; the primary does not fail, and there is no replica
-/// promotion (that is failover, another pattern).
+/// With faults drawn from the seed (`--faults crash,partition,drop` or `all`) any node may
+/// crash, the primary and the clients included, links may be cut or slowed and messages lost;
+/// the same plan strikes each routing mode's run.
+///
+/// Simplifications: see each file; a crashed primary restarts from its log but is never
+/// replaced, and there is no replica promotion (that is failover, another pattern).
 public enum ReadReplicasDemo {
     /// A run's settings; each default is written here once (see `declaration`).
     public struct Options: DemoOptions, Sendable {
@@ -20,7 +24,8 @@ public enum ReadReplicasDemo {
         public var durationMs: UInt64 = 2000
         public var writePerMille: UInt32 = 200
         public var maxWaitMs: UInt64 = 10
-        /// `story` crashes one replica mid-run (the seed picks which and when); `none` does not.
+        /// `story` crashes one replica mid-run (the seed picks which and when); `none` does not;
+        /// named kinds or `all` draw faults of any node from the seed instead.
         public var faults = FaultMode.story
         /// A broken replica router that drops the session token.
         var forgetTokens = false
@@ -30,7 +35,16 @@ public enum ReadReplicasDemo {
         let root = SeededRNG(seed: options.seed)
         var rng = root.stream(1)
         let bursts = drawBursts(options, rng: &rng)
-        let faults = crashPlan(options, rng: &rng)
+        let faults: FaultPlan
+        if options.faults == .story {
+            faults = crashPlan(options, rng: &rng)
+        } else {
+            var faultRNG = root.stream(2)
+            let drawn = FaultPlan.draw(options.faults, nodeCount: 1 + options.replicas + options.sessions,
+                                       window: faultWindow(options), rng: &faultRNG)
+            timeline.announce(drawn)
+            faults = drawn.plan
+        }
         describe(options, bursts: bursts, faults: faults, on: timeline)
         var results: [(ReadRouting, ReplicaRun.Metrics)] = []
         for routing in ReadRouting.allCases {
@@ -60,6 +74,15 @@ public enum ReadReplicasDemo {
             now = stop + SimDuration.random(in: .milliseconds(250), .milliseconds(750), using: &rng)
         }
         return bursts
+    }
+
+    /// Drawn faults strike from a tenth of the run to its end, at the story's pace (a fault
+    /// every eighth of the run, outages up to 250 ms); the steady mix keeps a majority up.
+    static func faultWindow(_ options: Options) -> FaultWindow {
+        let nodes = 1 + options.replicas + options.sessions
+        return FaultWindow(start: .zero + .milliseconds(options.durationMs / 10), end: .zero + .milliseconds(options.durationMs),
+                           meanGap: .milliseconds(max(options.durationMs / 8, 1)), maxOutage: .milliseconds(250),
+                           maxDown: max(1, (nodes - 1) / 2), baseline: ReplicaRun.network)
     }
 
     static func crashPlan(_ options: Options, rng: inout SeededRNG) -> FaultPlan {

@@ -22,6 +22,8 @@ public struct ReplicaNode: SimulatedNode {
         case apply
         case heldDeadline
         case readTimeout(Int)
+        /// A request to the primary went unanswered: send it again.
+        case retry(Int)
     }
 
     public enum Command: Sendable {
@@ -44,13 +46,17 @@ public struct ReplicaNode: SimulatedNode {
         case client(SessionClient.Settings)
     }
 
-    /// The configuration, and for a replica what it has applied (its data files) and whether
-    /// it has run before (a replica that restarts tells the primary where to resume).
+    /// The configuration; for a replica what it has applied (its data files) and whether it
+    /// has run before (a replica that restarts tells the primary where to resume); for the
+    /// primary its write-ahead log; for a client its session token (kept as a browser keeps a
+    /// cookie, so a session's guarantees outlive a crash of its client).
     public struct Durable: Sendable {
         var config: Config
         var applied = 0
         var versions: [Int] = []
         var hasRun = false
+        var log = WriteAheadLog()
+        var token = 0
 
         public init(config: Config) {
             self.config = config
@@ -73,7 +79,15 @@ public struct ReplicaNode: SimulatedNode {
             restarted = durable.hasRun
             apply(durable.config)
             replica?.restore(applied: durable.applied, versions: durable.versions)
+            primary?.restore(durable.log)
+            client?.restore(token: durable.token)
         }
+    }
+
+    /// A commit is the primary's own state: seen even when a crash stops its reply.
+    public static func isReport(_ output: Output) -> Bool {
+        if case .committed = output { return true }
+        return false
     }
 
     public mutating func start(_ context: inout NodeContext<ReplicaNode>) {
@@ -97,6 +111,22 @@ public struct ReplicaNode: SimulatedNode {
         context.persist(durable)
     }
 
+    /// The primary's write-ahead log, flushed before the write is acknowledged.
+    private func persistPrimary(_ context: inout NodeContext<ReplicaNode>) {
+        guard let config, let primary else { return }
+        var durable = Durable(config: config)
+        durable.log = primary.log
+        context.persist(durable)
+    }
+
+    /// A client's session token, each time it rises.
+    private func persistClient(_ context: inout NodeContext<ReplicaNode>) {
+        guard let config, let client else { return }
+        var durable = Durable(config: config)
+        durable.token = client.token
+        context.persist(durable)
+    }
+
     mutating func apply(_ config: Config) {
         self.config = config
         switch config {
@@ -116,9 +146,17 @@ public struct ReplicaNode: SimulatedNode {
     public mutating func receive(_ message: Message, from sender: NodeID, _ context: inout NodeContext<ReplicaNode>) {
         switch message {
         case let .write(op, key):
-            guard let lsn = primary?.write(key: key, at: context.now) else { return }
-            context.output(.committed(lsn: lsn, key: key))
-            context.send(.writeOK(op: op, lsn: lsn), to: sender)
+            guard primary != nil else { return }
+            switch primary!.write(key: key, client: sender, op: op, at: context.now) {
+            case .appended(let lsn):
+                persistPrimary(&context)
+                context.output(.committed(lsn: lsn, key: key))
+                context.send(.writeOK(op: op, lsn: lsn), to: sender)
+            case .again(let lsn):
+                context.send(.writeOK(op: op, lsn: lsn), to: sender)
+            case .stale:
+                break
+            }
         case .ack(let received): primary?.acknowledged(by: sender, received: received, at: context.now)
         case .hello(let applied): primary?.hello(from: sender, applied: applied, at: context.now)
         case let .ship(start, entries):
@@ -128,8 +166,13 @@ public struct ReplicaNode: SimulatedNode {
         case let .read(op, key, minLSN):
             serveRead(op: op, key: key, minLSN: minLSN, client: sender, &context)
         case let .readOK(op, version, servedLSN):
+            let before = client?.token
             client?.answered(op: op, version: version, servedLSN: servedLSN, from: sender, &context)
-        case .writeOK(let op, let lsn): client?.wrote(op: op, lsn: lsn, &context)
+            if client?.token != before { persistClient(&context) }
+        case .writeOK(let op, let lsn):
+            let before = client?.token
+            client?.wrote(op: op, lsn: lsn, &context)
+            if client?.token != before { persistClient(&context) }
         case .redirect(let op): client?.goToPrimary(op: op, &context)
         }
     }
@@ -170,6 +213,8 @@ public struct ReplicaNode: SimulatedNode {
             releaseHeld(&context)
         case .readTimeout(let op):
             client?.goToPrimary(op: op, &context)
+        case .retry(let op):
+            client?.retry(op: op, &context)
         }
     }
 

@@ -14,8 +14,19 @@ extension ReadReplicasDemo {
             + " \(options.sessions) sessions, one operation at a time, \(options.writePerMille / 10)% writes over"
             + " \(options.keys) keys, half the reads on the key the session last wrote")
         var events = bursts.map { ($0.0, "burst", "write burst until \($0.1) (think time 6 ms -> 1.5 ms)") }
-        events += faults.faults.map { ($0.at, "fault", "\($0.fault) (replica)") }
+        events += faults.faults.map { ($0.at, "fault", "\($0.fault)" + role($0.fault, options)) }
         for (at, kind, text) in events.sorted(by: { $0.0 < $1.0 }) { timeline.event(at, kind, text) }
+    }
+
+    /// Whose crash or restart a fault is, for the timeline.
+    static func role(_ fault: Fault, _ options: Options) -> String {
+        let node: NodeID
+        switch fault {
+        case .crash(let n), .restart(let n), .crashAfterWrite(let n), .crashDuringWrite(let n): node = n
+        case .partition, .heal, .network, .link: return ""
+        }
+        if node == 0 { return " (primary)" }
+        return node <= options.replicas ? " (replica)" : " (session \(node - 1 - options.replicas))"
     }
 
     static func narrate(_ routing: ReadRouting, _ m: ReplicaRun.Metrics, on timeline: Timeline) {

@@ -6,7 +6,9 @@ import Simulation
 ///
 /// Simplifications: each session runs one operation at a time (a user's request chain), so a
 /// session's guarantees concern operations that completed before the next began; each session
-/// draws its keys from its own stream, so every mode sees the same choices.
+/// draws its keys from its own stream, so every mode sees the same choices. A session whose
+/// client crashes abandons the operation it was running (a write may or may not be in the log:
+/// the checker counts only writes whose reply arrived) and goes on once the client is back.
 struct ReplicaRun {
     enum Tick {
         case next(session: Int)
@@ -41,11 +43,18 @@ struct ReplicaRun {
         var firstAnomalies: [(SimTime, NodeID, String)] = []
     }
 
+    enum SessionPhase {
+        case thinking, busy, stopped
+    }
+
     let settings: Settings
 
     static func applyCost(replica: Int) -> SimDuration {
         [SimDuration.microseconds(200), .microseconds(800), .milliseconds(2)][replica % 3]
     }
+
+    /// The network when no fault is in force.
+    static let network = NetworkConditions(delayMin: .microseconds(200), delayMax: .milliseconds(1))
 
     var replicaNodes: [NodeID] { (1...settings.replicas).map { $0 } }
     func sessionNode(_ s: Int) -> NodeID { 1 + settings.replicas + s }
@@ -54,7 +63,7 @@ struct ReplicaRun {
 
     func run() -> (Metrics, InvariantViolation?) {
         let sim = Simulator<ReplicaNode, Tick>(seed: settings.seed, nodeCount: 1 + settings.replicas + settings.sessions,
-                                               network: NetworkConditions(delayMin: .microseconds(200), delayMax: .milliseconds(1)),
+                                               network: ReplicaRun.network,
                                                faults: settings.faults, disks: configuration())
         let root = SeededRNG(seed: settings.seed)
         var streams = (0..<settings.sessions).map { root.stream(100 + UInt64($0)) }
@@ -65,6 +74,10 @@ struct ReplicaRun {
         var violation: InvariantViolation?
         var op = 0
         var primaryAtIssue: [Int] = []
+        /// What each session is doing; `stopped` once its client crashed in the middle of an
+        /// operation or was down when the next one came, until the client is back.
+        var phase = [SessionPhase](repeating: .thinking, count: settings.sessions)
+        var lastCommitted = 0
         let end = SimTime.zero + settings.duration
 
         func issue(_ s: Int) {
@@ -73,12 +86,14 @@ struct ReplicaRun {
             let key = !write && rng.chance(perMille: 500) ? lastWritten[s] : Int(rng.below(UInt64(settings.keys)))
             if write { lastWritten[s] = key }
             streams[s] = rng
+            phase[s] = .busy
             sim.submit(write ? .write(op: op, key: key) : .read(op: op, key: key), to: sessionNode(s))
-            primaryAtIssue.append(sim.nodes[0]?.primary?.lsn ?? 0)
+            primaryAtIssue.append(sim.nodes[0]?.primary?.lsn ?? lastCommitted)
             op += 1
         }
         func think(_ s: Int) {
             guard sim.now < end else { return }
+            phase[s] = .thinking
             var rng = streams[s]
             let mean: UInt64 = inBurst(sim.now) ? 1_500 : 6_000
             sim.schedule(.next(session: s), after: .microseconds(rng.uniform(0...(2 * mean))))
@@ -87,16 +102,27 @@ struct ReplicaRun {
 
         for s in 0..<settings.sessions { think(s) }
         sim.schedule(.sample, after: .milliseconds(10))
+        func session(_ node: NodeID) -> Int? {
+            node > settings.replicas && node <= settings.replicas + settings.sessions ? node - 1 - settings.replicas : nil
+        }
         sim.run(until: end + .seconds(2)) { occurrence in
-            if case .external(let tick) = occurrence {
-                switch tick {
-                case .next(let s): issue(s)
-                case .sample:
-                    sample(sim, &metrics)
-                    if sim.now < end { sim.schedule(.sample, after: .milliseconds(10)) }
-                }
+            switch occurrence {
+            case .external(.next(let s)): issue(s)
+            case .external(.sample):
+                sample(sim, &metrics)
+                if sim.now < end { sim.schedule(.sample, after: .milliseconds(10)) }
+            case .commandLost(let node, _):
+                if let s = session(node) { phase[s] = .stopped }
+            case .faultApplied(.crash(let node)):
+                // A trap that springs is applied as a plain crash too. A thinking session's
+                // next command finds out for itself whether its client is back.
+                if let s = session(node), phase[s] == .busy { phase[s] = .stopped }
+            case .faultApplied(.restart(let node)):
+                if let s = session(node), sim.isUp(node), phase[s] == .stopped { think(s) }
+            default: break
             }
             for (node, output) in sim.outputs {
+                if case .committed(let lsn, _) = output { lastCommitted = max(lastCommitted, lsn) }
                 if let problem = record(output, node: node, sim: sim, primaryAtIssue: primaryAtIssue, &metrics, &checker) {
                     violation = InvariantViolation(invariant: problem.0, detail: "\(settings.routing.rawValue): \(problem.1)",
                                                    seed: settings.seed, step: sim.stats.events, time: sim.now)
@@ -141,7 +167,7 @@ struct ReplicaRun {
     private func lag(_ sim: Simulator<ReplicaNode, Tick>, applied: Int) -> (Int, UInt64) {
         guard let primary = sim.nodes[0]?.primary else { return (0, 0) }
         guard applied < primary.lsn else { return (0, 0) }
-        return (primary.lsn - applied, (sim.now - primary.log[applied].committedAt).nanoseconds)
+        return (primary.lsn - applied, (sim.now - primary.committedAt(applied)).nanoseconds)
     }
 
     private func sample(_ sim: Simulator<ReplicaNode, Tick>, _ metrics: inout Metrics) {

@@ -9,8 +9,8 @@ import Simulation
 /// every write, and re-sends the table to any node that reports an older version.
 ///
 /// Simplifications:
-/// - One placement node that never crashes (real ones are replicated: Chubby, a config
-///   server replica set, Raft meta ranges).
+/// - One placement node, never replaced: it may crash and restarts from its disk (real ones
+///   are replicated: Chubby, a config server replica set, Raft meta ranges).
 /// - One move at a time; at most `maxMoves` per run.
 struct PlacementService {
     typealias Context = NodeContext<ShardingNode>

@@ -44,6 +44,19 @@ struct ShardClient {
         context.setTimer(.tick, after: .milliseconds(2))
     }
 
+    /// After a restart: the operation in flight is sent again under its request id (a node's
+    /// session table answers it if it was applied); otherwise the loop goes on.
+    mutating func resume(_ context: inout Context) {
+        awaitingTable = false
+        backingOff = false
+        if table == nil { context.send(.tableRequest, to: config.placement) }
+        if pending != nil && table != nil {
+            send(&context)
+        } else {
+            context.setTimer(.tick, after: .milliseconds(2))
+        }
+    }
+
     mutating func fire(_ timer: ShardingTimer, _ context: inout Context) {
         switch timer {
         case .tick:

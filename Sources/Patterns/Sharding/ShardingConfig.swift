@@ -89,4 +89,13 @@ public struct Workload: Equatable, Sendable {
 /// A node's disk: the configuration, as a config file.
 public struct ShardingDurable: Sendable {
     public var config: ShardingConfig
+    /// The node's state as of its last handler, nil before its first boot: a storage node's
+    /// data, session table and move progress, the placement service's routing versions and
+    /// move records, a client's operation in flight and request counter (so its retries keep
+    /// their request id and a restarted client never reuses one).
+    var role: ShardingNode.Role?
+
+    public init(config: ShardingConfig) {
+        self.config = config
+    }
 }

@@ -20,7 +20,9 @@ public enum ShardingDemo {
         public var hotPerMille: UInt32 = 600
         public var moves = 3
         public var lossPerMille: UInt32 = 10
-        /// `story` cuts a node off during the first move; `none` does not.
+        /// `story` cuts a node off during the first move; `none` does not; `crash`, `partition`,
+        /// `drop` or `all` draw crashes of any node, cuts, one-way links, slow links and lossy
+        /// periods from the seed instead.
         public var faults = FaultMode.story
         /// The broken variant for tests: switch ownership without freeze and catch-up.
         public var unsafeSkipCatchUp = false
@@ -47,12 +49,24 @@ public enum ShardingDemo {
         compareSchemes(config, seed: options.seed, timeline)
         timeline.section("range-sharded cluster: placement n0, storage n1..n\(config.nodes), clients"
             + " n\(config.nodes + 1)..n\(config.nodes + config.clients)")
+        var rng = SeededRNG(seed: options.seed).stream(0xFA17)
+        let drawn = FaultPlan.draw(options.faults, nodeCount: config.nodeCount, window: faultWindow(options), rng: &rng)
+        timeline.announce(drawn)
         let run = ShardingRun(config: config, seed: options.seed, network: options.network, faults: options.faults == .story,
-                              timeline: timeline)
+                              drawn: drawn.plan, timeline: timeline)
         let violation = run.execute()
         ShardingReport.tables(run, timeline)
         timeline.summary(ShardingReport.summary(run, violation: violation))
         return DemoOutcome(violation: violation)
+    }
+
+    /// Drawn faults strike while clients run, from just before the balancer starts, at the
+    /// story's pace (its cut lasts 40-120 ms).
+    static func faultWindow(_ options: Options) -> FaultWindow {
+        let config = options.config
+        return FaultWindow(start: SimTime.zero + .milliseconds(150), end: config.stopClientsAt,
+                           meanGap: .milliseconds(200), maxOutage: .milliseconds(150),
+                           maxDown: max(1, (config.nodeCount - 1) / 2), baseline: options.network)
     }
 
     /// The same key distribution under equal ranges and under hashing, from 20,000 draws.

@@ -33,11 +33,13 @@ final class ShardingRun {
     var redirects = 0
     var served = 0
 
-    init(config: ShardingConfig, seed: UInt64, network: NetworkConditions, faults: Bool, timeline: Timeline) {
+    /// `faults`: the story's cut during the first move; `drawn`: faults drawn from the seed.
+    init(config: ShardingConfig, seed: UInt64, network: NetworkConditions, faults: Bool, drawn: FaultPlan = .none,
+         timeline: Timeline) {
         self.config = config
         self.seed = seed
         self.timeline = timeline
-        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network,
+        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network, faults: drawn,
                         disks: Array(repeating: ShardingDurable(config: config), count: config.nodeCount))
         end = config.stopClientsAt + .milliseconds(200)
         checker = ShardingChecker(config: config)

@@ -7,7 +7,8 @@ import Simulation
 /// load per shard for the balancer. The move protocol's two ends are in `ShardMigration.swift`.
 ///
 /// Simplifications:
-/// - One copy of each shard (no replication); nodes never crash.
+/// - One copy of each shard (no replication): a crashed node's ranges are unavailable until
+///   it restarts from its disk (see `ShardingNode`).
 /// - A per-client session table (last request and answer) makes retries idempotent; it moves
 ///   with the data.
 struct StorageNode {
