@@ -83,8 +83,9 @@ struct Broker {
             handleFetch(p, epoch: epoch, offset: offset, lastEpoch: lastEpoch, from: sender, &context)
         case let .fetchRecords(p, epoch, offset, records, hw):
             appendFetched(p, epoch: epoch, offset: offset, records: records, leaderHW: hw, &context)
-        case let .fetchDiverging(p, epoch, divergentEpoch, endOffset):
-            truncateDivergent(p, epoch: epoch, divergentEpoch: divergentEpoch, endOffset: endOffset, &context)
+        case let .fetchDiverging(p, epoch, offset, divergentEpoch, endOffset):
+            truncateDivergent(p, epoch: epoch, fetchOffset: offset, divergentEpoch: divergentEpoch, endOffset: endOffset,
+                              &context)
         case let .consumerFetch(p, offset): handleConsumerFetch(p, offset: offset, from: sender, &context)
         default: break
         }
