@@ -83,8 +83,9 @@ struct Broker {
             handleFetch(p, epoch: epoch, offset: offset, lastEpoch: lastEpoch, from: sender, &context)
         case let .fetchRecords(p, epoch, offset, records, hw):
             appendFetched(p, epoch: epoch, offset: offset, records: records, leaderHW: hw, &context)
-        case let .fetchDiverging(p, epoch, divergentEpoch, endOffset):
-            truncateDivergent(p, epoch: epoch, divergentEpoch: divergentEpoch, endOffset: endOffset, &context)
+        case let .fetchDiverging(p, epoch, offset, divergentEpoch, endOffset):
+            truncateDivergent(p, epoch: epoch, fetchOffset: offset, divergentEpoch: divergentEpoch, endOffset: endOffset,
+                              &context)
         case let .consumerFetch(p, offset): handleConsumerFetch(p, offset: offset, from: sender, &context)
         default: break
         }
@@ -162,15 +163,26 @@ struct Broker {
     }
 
     /// The controller's answer is authoritative for this epoch whether or not it took our proposal.
+    ///
+    /// Only an answer to the pending proposal ends it: one whose partition epoch is newer than
+    /// the state the proposal was made from (ours or another change was taken), or a refusal
+    /// of that very state. An acceptance no newer than what we know is a late or duplicated
+    /// answer to an earlier proposal (each acceptance makes a new partition epoch): ending the
+    /// pending expansion on it would drop the member being added from the maximal ISR while
+    /// the controller may already count it in, so the high watermark could pass records that
+    /// member lacks, and the controller could then elect it (KIP-497: the leader's high
+    /// watermark covers the ISR it proposed until the controller has answered that proposal).
     mutating func alterPartitionAnswered(_ state: PartitionState, _ accepted: Bool, _ context: inout Context) {
         let p = state.partition
         guard replicas[p].role == .leader, state.leaderEpoch == replicas[p].epoch else {
             becomeLeaderOrFollower(state, &context)
             return
         }
-        if let known = replicas[p].state, state.partitionEpoch >= known.partitionEpoch {
-            replicas[p].state = state
+        if let known = replicas[p].state {
+            guard state.partitionEpoch > known.partitionEpoch
+                    || (state.partitionEpoch == known.partitionEpoch && !accepted) else { return }
         }
+        replicas[p].state = state
         replicas[p].pendingISR = nil
         advanceHighWatermark(p, &context)
     }

@@ -78,7 +78,7 @@ extension Broker {
             return
         }
         if let diverging = logs[p].divergence(fetchOffset: offset, lastFetchedEpoch: lastEpoch) {
-            context.send(.fetchDiverging(partition: p, leaderEpoch: epoch, epoch: diverging.epoch,
+            context.send(.fetchDiverging(partition: p, leaderEpoch: epoch, fetchOffset: offset, epoch: diverging.epoch,
                                          endOffset: diverging.offset), to: follower)
             return
         }
@@ -121,9 +121,15 @@ extension Broker {
     }
 
     /// KIP-320: cut the log back to where it last agreed with the leader's epoch history.
-    mutating func truncateDivergent(_ p: Int, epoch: Int, divergentEpoch: Int, endOffset: Int,
+    ///
+    /// Only an answer to a fetch from the current log end counts: a late or duplicated answer
+    /// to an older fetch (same leader epoch) describes a log the follower has since repaired
+    /// and extended with records from this very leader, committed ones among them, and would
+    /// cut those. Kafka's fetcher does the same (`AbstractFetcherThread.processFetchRequest`
+    /// processes a response only if the partition's fetch offset is still the one requested).
+    mutating func truncateDivergent(_ p: Int, epoch: Int, fetchOffset: Int, divergentEpoch: Int, endOffset: Int,
                                     _ context: inout Context) {
-        guard replicas[p].role == .follower, epoch == replicas[p].epoch else { return }
+        guard replicas[p].role == .follower, epoch == replicas[p].epoch, fetchOffset == logs[p].endOffset else { return }
         let mine = logs[p].endOffset(forEpoch: divergentEpoch).offset
         let cut = min(endOffset, mine, logs[p].endOffset)
         guard cut < logs[p].endOffset else { return }

@@ -32,8 +32,10 @@ extension EventLogDemo: DemoDefinition {
                         help: "exactly-once (atomic outputs+offset) or at-least-once (outputs, then offsets: duplicates, which the exactly-once check must catch).").asBrokenVariant(),
                 .choice("acks", \.acks, help: "all (wait for the ISR) or 1 (leader only: acknowledged writes can be lost).").asBrokenVariant(),
                 .integer("loss", \.lossPerMille, in: 0...300, help: "Per-mille odds that a message is lost (duplicated: half that)."),
-                .faults(\.faults, offers: [], story: true,
-                        help: "story: the scripted crashes, the stalled consumer and a third scene; none: no faults."),
+                .faults(\.faults, offers: .all, story: true,
+                        help: "story: the scripted crashes, the stalled consumer and a third scene; none: no faults;"
+                            + " crash, partition, drop (a mix) or all (swarm): faults drawn from the seed instead of"
+                            + " the script (the controller and the producer are never crashed)."),
                 .flag("no-contrast", \.contrast, setsTo: false, help: "Skip the at-least-once replay of the same seed."),
             ],
             invariants: [

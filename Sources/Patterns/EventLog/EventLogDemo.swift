@@ -21,7 +21,8 @@ public enum EventLogDemo {
         public var records = 150
         public var delivery = EventLogConfig.Delivery.exactlyOnce
         public var acks = EventLogConfig.Acks.all
-        /// `story`: the scripted crashes, the stall and the third scene; `none`: no faults.
+        /// `story`: the scripted crashes, the stall and the third scene; `none`: no faults;
+        /// named kinds or `all`: faults drawn from the seed instead of the script.
         public var faults = FaultMode.story
         public var lossPerMille: UInt32 = 20
         /// Replays the seed at-least-once and reports what that would have output.
@@ -48,22 +49,35 @@ public enum EventLogDemo {
             + " idempotent producer n\(config.producer) (id \(Producer.producerID)), consumers "
             + config.consumerIDs.map { "n\($0)" }.joined(separator: ",") + ". Every partition on every broker."
             + " The controller is a designated node standing in for the KRaft quorum; it is never crashed.")
+        let drawn = EventLogFaults.draw(options.faults, config: config, network: options.network, seed: options.seed)
+        timeline.announce(drawn)
+        printPlan(drawn.plan, config: config, on: timeline)
         timeline.section("run")
-        let run = EventLogRun(config: config, seed: options.seed, network: options.network, faults: options.faults == .story,
-                              timeline: timeline, duplicatesAreViolations: true)
+        let scripted = options.faults == .story
+        let run = EventLogRun(config: config, seed: options.seed, network: options.network, scripted: scripted,
+                              plan: drawn.plan, timeline: timeline, duplicatesAreViolations: true)
         let violation = run.execute()
         printTables(run, timeline)
         var contrastDuplicates: Int?
         if options.contrast && options.delivery == .exactlyOnce {
             let silent = Timeline(format: timeline.format, quiet: true) { _ in }
             let replay = EventLogRun(config: options.config(delivery: .atLeastOnce), seed: options.seed,
-                                     network: options.network, faults: options.faults == .story, timeline: silent,
+                                     network: options.network, scripted: scripted, plan: drawn.plan, timeline: silent,
                                      duplicatesAreViolations: false)
             _ = replay.execute()
             contrastDuplicates = replay.checker.duplicates
         }
         timeline.summary(summary(run, options: options, contrast: contrastDuplicates, violation: violation))
         return DemoOutcome(violation: violation, shortfall: run.shortfall)
+    }
+
+    private static func printPlan(_ plan: FaultPlan, config: EventLogConfig, on timeline: Timeline) {
+        guard !plan.faults.isEmpty else { return }
+        timeline.section("random fault plan (drawn from the seed; the controller n\(config.controller) and the"
+            + " producer n\(config.producer) are never crashed)")
+        for fault in plan.faults {
+            timeline.note("  at \(fault.at): \(fault.fault)")
+        }
     }
 
     private static func printTables(_ run: EventLogRun, _ timeline: Timeline) {

@@ -51,7 +51,9 @@ public enum EventLogMessage: Sendable {
     case fetch(partition: Int, leaderEpoch: Int, fetchOffset: Int, lastFetchedEpoch: Int)
     case fetchRecords(partition: Int, leaderEpoch: Int, fetchOffset: Int,
                       records: [PartitionLog.Record], highWatermark: Int)
-    case fetchDiverging(partition: Int, leaderEpoch: Int, epoch: Int, endOffset: Int)
+    /// `fetchOffset`: the offset the answered fetch asked from, so that a late or duplicated
+    /// answer to an older fetch is recognised as such.
+    case fetchDiverging(partition: Int, leaderEpoch: Int, fetchOffset: Int, epoch: Int, endOffset: Int)
     case fetchFenced(partition: Int, leaderEpoch: Int)
     // Consumer <-> leader: reads stop at the high watermark.
     case consumerFetch(partition: Int, offset: Int)

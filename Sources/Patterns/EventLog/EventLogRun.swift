@@ -30,6 +30,8 @@ final class EventLogRun {
     let sim: Simulator<EventLogNode, Script>
     /// When the run stops looking (`horizon`), if it has not settled by then.
     let deadline: SimTime
+    /// When the last drawn fault strikes (zero without any): the horizon counts from there.
+    let faultsEnd: SimTime
     var checker: EventLogChecker
     var violation: InvariantViolation?
     /// A goal not reached by the deadline (records not yet acknowledged, committed or output).
@@ -47,16 +49,21 @@ final class EventLogRun {
     var pendingLeaderCrash: (partition: Int, since: SimTime)?
     let crashPatience = SimDuration.milliseconds(40)
 
-    init(config: EventLogConfig, seed: UInt64, network: NetworkConditions, faults: Bool, timeline: Timeline,
-         duplicatesAreViolations: Bool) {
+    /// `scripted`: play the story's fault script; `plan`: faults drawn from the seed (the
+    /// story has none). Liveness is judged only after the last of either.
+    init(config: EventLogConfig, seed: UInt64, network: NetworkConditions, scripted: Bool, plan: FaultPlan = .none,
+         timeline: Timeline, duplicatesAreViolations: Bool) {
         self.config = config
         self.seed = seed
         self.timeline = timeline
-        deadline = .zero + Self.horizon(config, lossPerMille: network.dropPerMille)
-        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network,
+        let lastFault = plan.faults.map(\.at).max() ?? .zero
+        faultsEnd = lastFault
+        deadline = lastFault + Self.horizon(config, lossPerMille: network.dropPerMille)
+        sim = Simulator(seed: seed, nodeCount: config.nodeCount, network: network, faults: plan,
                         disks: Array(repeating: EventLogDurable(config: config), count: config.nodeCount))
         checker = EventLogChecker(config: config, duplicatesAreViolations: duplicatesAreViolations)
-        if faults { planScript() }
+        scriptEnd = lastFault
+        if scripted { planScript() }
         sim.schedule(.progress, after: .milliseconds(100))
     }
 
@@ -88,7 +95,7 @@ final class EventLogRun {
             sim.schedule(.crashBroker(victim), after: scene)
             sim.schedule(.restart(victim), after: scene + sceneLength)
         }
-        scriptEnd = SimTime.zero + max(stall + stallLength, scene + sceneLength)
+        scriptEnd = max(scriptEnd, SimTime.zero + max(stall + stallLength, scene + sceneLength))
     }
 
     // MARK: Reading node state
@@ -140,8 +147,9 @@ final class EventLogRun {
                                                step: sim.stats.events, time: sim.now)
             } else {
                 shortfall = finding
+                let after = faultsEnd > .zero ? ", counted from the last drawn fault at \(faultsEnd - .zero)" : ""
                 shortfall?.detail = "\(failure.detail), when the run stopped at its horizon of"
-                    + " \(deadline - .zero) (from --records and --loss); a horizon, nothing is known to be lost"
+                    + " \(deadline - faultsEnd) (from --records and --loss\(after)); a horizon, nothing is known to be lost"
             }
         }
         return violation
@@ -162,7 +170,8 @@ final class EventLogRun {
         return nil
     }
 
-    /// How long a run may take before it stops looking: the fault script (under 1.2 s), then
+    /// How long a run may take after its last drawn fault (or from the start) before it stops
+    /// looking: the fault script (under 1.2 s), then
     /// every record at the producer's pace with a request timeout for each lost or duplicated
     /// exchange, four times over, and a second for the last fetches and commits. A correct run
     /// settles long before.

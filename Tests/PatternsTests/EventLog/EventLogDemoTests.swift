@@ -54,7 +54,7 @@ func seedSweepHoldsEveryInvariant(seed: UInt64) {
     let config = EventLogDemo.Options(seed: 2).config(delivery: .atLeastOnce)
     let silent = Timeline(format: .text, quiet: true) { _ in }
     let replay = EventLogRun(config: config, seed: 2, network: EventLogDemo.Options(seed: 2).network,
-                             faults: true, timeline: silent, duplicatesAreViolations: false)
+                             scripted: true, timeline: silent, duplicatesAreViolations: false)
     #expect(replay.execute() == nil)
     #expect(replay.checker.duplicates > 0)
 }
