@@ -74,6 +74,18 @@ private func run(_ sim: Simulator<Journal, Never>, until ms: UInt64) -> [String]
     return lines
 }
 
+/// Like `run`, and also the milliseconds at which node 1 crashed.
+private func runNotingCrashes(_ sim: Simulator<Journal, Never>, until ms: UInt64) -> (lines: [String], crashedAt: [UInt64]) {
+    var crashedAt: [UInt64] = []
+    var lines: [String] = []
+    sim.run(until: SimTime.zero + .milliseconds(ms)) { occurrence in
+        if case .faultApplied(.crash(1)) = occurrence { crashedAt.append(sim.now.nanoseconds / 1_000_000) }
+        lines += sim.outputs.map(\.output)
+        return true
+    }
+    return (lines, crashedAt)
+}
+
 @Test func instantStorageWritesWithinTheHandler() {
     let sim = journal(latency: .zero)
     sim.submit(.write(7), to: 1)
@@ -136,13 +148,7 @@ func aCrashAfterWriteLandsBetweenTheWriteAndItsReply(latency: UInt64, durableAt:
     ])
     let sim = journal(latency: .milliseconds(latency), faults: plan)
     sim.submit(.write(7), to: 1, after: .milliseconds(1))
-    var crashedAt: [UInt64] = []
-    var lines: [String] = []
-    sim.run(until: SimTime.zero + .milliseconds(40)) { occurrence in
-        if case .faultApplied(.crash(1)) = occurrence { crashedAt.append(sim.now.nanoseconds / 1_000_000) }
-        lines += sim.outputs.map(\.output)
-        return true
-    }
+    let (lines, crashedAt) = runNotingCrashes(sim, until: 40)
     #expect(crashedAt == [1 + durableAt])
     #expect(sim.disks[1] == 7 && !sim.isUp(1) && sim.stats.crashes == 1)
     #expect(lines == (latency == 0 ? [] : ["got early(7) at 2ms"]))
@@ -176,13 +182,7 @@ func aCrashAfterWriteLandsBetweenTheWriteAndItsReply(latency: UInt64, durableAt:
     let plan = FaultPlan([ScheduledFault(at: .zero, .crashDuringWrite(1))])
     let sim = journal(latency: .milliseconds(14), faults: plan)
     sim.submit(.write(7), to: 1, after: .milliseconds(1))
-    var crashedAt: [UInt64] = []
-    var lines: [String] = []
-    sim.run(until: SimTime.zero + .milliseconds(40)) { occurrence in
-        if case .faultApplied(.crash(1)) = occurrence { crashedAt.append(sim.now.nanoseconds / 1_000_000) }
-        lines += sim.outputs.map(\.output)
-        return true
-    }
+    let (lines, crashedAt) = runNotingCrashes(sim, until: 40)
     #expect(lines == ["got early(7) at 2ms"] && crashedAt == [15])
     #expect(sim.disks[1] == nil && !sim.isUp(1) && sim.stats.crashes == 1)
 }
