@@ -160,7 +160,7 @@ public final class Simulator<Node: SimulatedNode, External> {
         var links: [LinkFault] = []
         /// Nodes armed to crash once their next write is durable (`Fault.crashAfterWrite`).
         var crashOnWrite: Set<NodeID> = []
-        /// Nodes armed to crash once they have started their next write (`Fault.crashDuringWrite`).
+        /// Nodes armed to crash inside their next write that messages overtake (`Fault.crashDuringWrite`).
         var crashMidWrite: Set<NodeID> = []
         var nodes: [Node?]
         var disks: [Node.Durable?]
