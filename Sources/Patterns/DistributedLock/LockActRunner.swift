@@ -31,20 +31,12 @@ extension DistributedLockDemo {
                 if case .crash(let node) = fault { crashed.insert(node) }
             }
             for (node, output) in sim.outputs {
-                // A restarted service's reports that a crash swallowed count as made when first made.
-                let reports: [(output: LockOutput, at: SimTime)] = if case .reportedAgain(let again) = output {
-                    result.auditor.unseen(again).map { ($0.output, $0.at) }
-                } else {
-                    [(output, sim.now)]
-                }
-                for (output, at) in reports {
-                    show(output, node: node, at: at, timeline: timeline)
-                    tally(output, into: &result, done: &donePerClient)
-                    if let (invariant, detail) = result.auditor.observe(output, at: at) {
-                        result.violation = InvariantViolation(invariant: invariant, detail: detail, seed: options.seed,
-                                                              step: sim.stats.events, time: sim.now)
-                        return false
-                    }
+                show(output, node: node, at: sim.now, timeline: timeline)
+                tally(output, into: &result, done: &donePerClient)
+                if let (invariant, detail) = result.auditor.observe(output, at: sim.now) {
+                    result.violation = InvariantViolation(invariant: invariant, detail: detail, seed: options.seed,
+                                                          step: sim.stats.events, time: sim.now)
+                    return false
                 }
             }
             return result.jobsDone < assigned
@@ -105,7 +97,6 @@ extension DistributedLockDemo {
         case let .readBy(client, token): (kind, text) = ("read", "read by n\(client) with token \(token)")
         case let .jobDone(_, job, result): (kind, text) = ("job", "job \(job): \(result)")
         case .note(let message): (kind, text) = ("client", message)
-        case .reportedAgain: return
         }
         timeline.event(now, node: node, kind, text)
     }

@@ -16,14 +16,9 @@
 /// slow, or whose process pauses, still acts on a lease the service has expired; that is why
 /// (3) exists.
 ///
-/// The auditor trusts the reports of service and storage to be complete. A crash right after
-/// the service's write swallows that handler's reports; the restarted service makes them again
-/// (`LockService.Report`, numbered), and the auditor takes those it has not seen, at the time
-/// they were first made, before anything the service does after its restart.
-///
-/// Simplifications: the storage's reports are not made again after a crash. A swallowed
-/// `accepted` or `readBy` only leaves the auditor's highest token lower than the storage's,
-/// so it can miss a stale write the storage accepted after it, never flag a good one.
+/// Simplifications: the auditor trusts the reports of service and storage to be complete. They
+/// are reports in the simulator's sense (`LockNode.isReport`), so a crash right after a write
+/// does not hide what the handler did.
 import Simulation
 
 public struct LockAuditor: Sendable {
@@ -43,14 +38,11 @@ public struct LockAuditor: Sendable {
     public private(set) var sharedOverlaps = 0
     public private(set) var corruptions: [String] = []
     public private(set) var rejectedWrites = 0
-    /// How many of the service's numbered reports this auditor has seen.
-    public private(set) var serviceReports: UInt64 = 0
 
     public init(fencing: Bool) { self.fencing = fencing }
 
     /// Feeds one report made at `now`; returns the broken invariant and why, if any.
     public mutating func observe(_ output: LockOutput, at now: SimTime) -> (String, String)? {
-        if output.isServiceReport { serviceReports += 1 }
         switch output {
         case let .granted(client, mode, token, expiresAt):
             live.removeAll { $0.expiresAt <= now }
@@ -83,15 +75,9 @@ public struct LockAuditor: Sendable {
             rejectedWrites += 1
         case .readBy(_, let token):
             highestAccepted = max(highestAccepted, token)
-        case .waiterTimedOut, .jobDone, .note, .reportedAgain:
+        case .waiterTimedOut, .jobDone, .note:
             break
         }
         return nil
-    }
-
-    /// The reports of a restarted service's `reportedAgain` that this auditor has not seen, in
-    /// order: feed each to `observe` at its own time.
-    public func unseen(_ reports: [LockService.Report]) -> [LockService.Report] {
-        reports.filter { $0.number > serviceReports }
     }
 }

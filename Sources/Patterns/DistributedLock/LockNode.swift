@@ -67,7 +67,6 @@ public struct LockNode: SimulatedNode {
     public mutating func receive(_ message: LockMessage, from sender: NodeID, _ context: inout NodeContext<LockNode>) {
         switch role {
         case .service(var s):
-            s.beginHandler()
             switch message {
             case let .acquire(req, mode, ttl, timeout):
                 s.acquire(sender, req: req, mode: mode, ttl: ttl, timeout: timeout, &context)
@@ -89,10 +88,13 @@ public struct LockNode: SimulatedNode {
         }
     }
 
+    /// Every output reports to the auditor (answers to clients travel as messages), so a crash
+    /// right after a write does not hide the grants and releases it made durable.
+    public static func isReport(_ output: LockOutput) -> Bool { true }
+
     public mutating func fire(_ timer: Timer, _ context: inout NodeContext<LockNode>) {
         switch role {
         case .service(var s):
-            s.beginHandler()
             s.expire(&context)
             role = .service(s)
         case .client(var c):

@@ -45,16 +45,6 @@ public enum LockOutput: Sendable {
     case readBy(client: NodeID, token: UInt64)
     case jobDone(client: NodeID, job: Int, result: String)
     case note(String)
-    /// A restarted service's reports from just before its crash, made again (`LockService`).
-    case reportedAgain([LockService.Report])
-
-    /// Whether the lock service made this report, and so numbered it.
-    var isServiceReport: Bool {
-        switch self {
-        case .granted, .renewed, .released, .expired, .waiterTimedOut: true
-        case .accepted, .rejected, .readBy, .jobDone, .note, .reportedAgain: false
-        }
-    }
 }
 
 /// One thing a client is asked to do: take the lock in `mode`, work while holding it for

@@ -9,15 +9,6 @@
 /// Everything (token counter, leases, waiters) is persisted before any reply leaves, so a
 /// restarted service neither reissues a token nor forgets a lease it granted.
 ///
-/// Its reports (grants, renewals, releases, expiries) are the lock's audit trail, and they are
-/// persisted with the table they describe: a crash that lands right after a write, before the
-/// handler's reports left, would otherwise leave grants and releases on disk that nobody outside
-/// ever heard of (the output-commit problem of rollback recovery: the outside world must agree
-/// with every state a process can recover to; Elnozahy, Alvisi, Wang & Johnson, ACM Computing
-/// Surveys 2002). Each report is numbered; the reports of the latest handler that wrote are
-/// kept on disk, and a restarted service reports them again before anything else. A reader
-/// skips the numbers it has seen.
-///
 /// Simplifications:
 /// - A single service process, not a replicated one (Chubby runs Paxos underneath; etcd and
 ///   ZooKeeper, Raft and Zab). Its crash makes the lock unavailable, not unsafe.
@@ -32,13 +23,6 @@ public struct LockService: Sendable {
         public var mode: LockMode
         public var token: UInt64
         public var expiresAt: SimTime
-    }
-
-    /// One report as the service made it: its number (from 1, never reused), when, and what.
-    public struct Report: Sendable {
-        public var number: UInt64
-        public var at: SimTime
-        public var output: LockOutput
     }
 
     public struct Waiter: Sendable, Equatable {
@@ -63,9 +47,6 @@ public struct LockService: Sendable {
     /// Per client: the newest request seen, and whether it timed out.
     var newestRequest: [NodeID: (req: UInt64, timedOut: Bool)] = [:]
     var flaw: Flaw?
-    /// How many reports the service has made, and those of its latest handler (see above).
-    public private(set) var reportsMade: UInt64 = 0
-    public private(set) var lastReports: [Report] = []
 
     public init(flaw: Flaw? = nil) { self.flaw = flaw }
 
@@ -74,18 +55,6 @@ public struct LockService: Sendable {
         var copy = self
         if flaw == .forgetsTokenCounter { copy.lastToken = 0 }
         return copy
-    }
-
-    /// Called before every handler: the reports kept on disk are those of the latest one that
-    /// wrote, and every handler that reports also writes (`commit`).
-    mutating func beginHandler() {
-        if !lastReports.isEmpty { lastReports = [] }
-    }
-
-    private mutating func report(_ output: LockOutput, _ context: inout NodeContext<LockNode>) {
-        reportsMade += 1
-        lastReports.append(Report(number: reportsMade, at: context.now, output: output))
-        context.output(output)
     }
 
     mutating func acquire(_ client: NodeID, req: UInt64, mode: LockMode, ttl: SimDuration,
@@ -111,7 +80,7 @@ public struct LockService: Sendable {
             return
         }
         leases[i].expiresAt = context.now + ttl
-        report(.renewed(token: token, expiresAt: leases[i].expiresAt), &context)
+        context.output(.renewed(token: token, expiresAt: leases[i].expiresAt))
         context.send(.renewed(token: token, expiresAt: leases[i].expiresAt, sentAt: sentAt), to: client)
         commit(&context)
     }
@@ -119,7 +88,7 @@ public struct LockService: Sendable {
     mutating func release(_ client: NodeID, token: UInt64, _ context: inout NodeContext<LockNode>) {
         guard let i = leases.firstIndex(where: { $0.token == token && $0.client == client }) else { return }
         leases.remove(at: i)
-        report(.released(token: token), &context)
+        context.output(.released(token: token))
         grantWhatCan(&context)
         commit(&context)
     }
@@ -129,13 +98,13 @@ public struct LockService: Sendable {
         let now = context.now
         var changed = false
         for lease in leases where lease.expiresAt <= now {
-            report(.expired(token: lease.token), &context)
+            context.output(.expired(token: lease.token))
             changed = true
         }
         leases.removeAll { $0.expiresAt <= now }
         for waiter in waiters where waiter.deadline <= now {
             newestRequest[waiter.client] = (waiter.req, true)
-            report(.waiterTimedOut(client: waiter.client), &context)
+            context.output(.waiterTimedOut(client: waiter.client))
             context.send(.acquireTimedOut(req: waiter.req), to: waiter.client)
             changed = true
         }
@@ -153,7 +122,7 @@ public struct LockService: Sendable {
             let lease = Lease(client: head.client, req: head.req, mode: head.mode, token: lastToken,
                               expiresAt: context.now + head.ttl)
             leases.append(lease)
-            report(.granted(client: lease.client, mode: lease.mode, token: lease.token, expiresAt: lease.expiresAt), &context)
+            context.output(.granted(client: lease.client, mode: lease.mode, token: lease.token, expiresAt: lease.expiresAt))
             context.send(.granted(req: lease.req, token: lease.token, mode: lease.mode, expiresAt: lease.expiresAt),
                          to: lease.client)
         }
@@ -175,13 +144,8 @@ public struct LockService: Sendable {
         }
     }
 
-    /// After a restart: report again what the latest handler before the crash reported (a
-    /// crash between its write and its reports swallowed them), then re-arm the deadline timer
-    /// (and expire what ran out while down).
+    /// After a restart: re-arm the deadline timer (and expire what ran out while down).
     mutating func restart(_ context: inout NodeContext<LockNode>) {
-        let unheard = lastReports
-        lastReports = []
-        if !unheard.isEmpty { context.output(.reportedAgain(unheard)) }
         expire(&context)
         commit(&context)
     }

@@ -113,22 +113,11 @@ final class LockScenario {
                 var shown = !jobsOnly
                 if case .jobDone = output { shown = true }
                 if shown { lines.append("\(at)n\(node) \(Self.describe(output))") }
-                // As in the demo: a restarted service's reports the auditor has not seen, at their own time.
-                let reports: [(LockOutput, SimTime)] = if case .reportedAgain(let again) = output {
-                    auditor.unseen(again).map { ($0.output, $0.at) }
-                } else {
-                    [(output, sim.now)]
+                let before = auditor.corruptions.count
+                if let (invariant, detail) = auditor.observe(output, at: sim.now) {
+                    lines.append("\(at)AUDIT broken \(invariant): \(detail)")
                 }
-                for (report, time) in reports {
-                    if case .reportedAgain = output, !jobsOnly {
-                        lines.append("\(at)  unseen until now, made at \(time): n\(node) \(Self.describe(report))")
-                    }
-                    let before = auditor.corruptions.count
-                    if let (invariant, detail) = auditor.observe(report, at: time) {
-                        lines.append("\(at)AUDIT broken \(invariant): \(detail)")
-                    }
-                    for found in auditor.corruptions.dropFirst(before) { lines.append("\(at)AUDIT corruption: \(found)") }
-                }
+                for found in auditor.corruptions.dropFirst(before) { lines.append("\(at)AUDIT corruption: \(found)") }
             }
             return true
         }
@@ -198,8 +187,6 @@ final class LockScenario {
         case let .readBy(client, token): return "serves a read to n\(client), token \(token)"
         case let .jobDone(_, job, result): return "job \(job) done: \(result)"
         case .note(let text): return text
-        case .reportedAgain(let reports):
-            return "reports again, after its restart, reports \(reports.map { "#\($0.number)" }.joined(separator: ", "))"
         }
     }
 
